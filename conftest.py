@@ -1,0 +1,45 @@
+"""Root configuration: Hypothesis profiles and the bridgecheck pytest plugin.
+
+Profiles (choose with ``--hypothesis-profile NAME`` or ``BRIDGECHECK_PROFILE=NAME``):
+
+- ``dev`` (default): random seeds, example database kept per torch/numpy pair;
+- ``ci``: derandomized (same examples every run), no database, prints reproduction blobs;
+- ``thorough``: 1000 examples per property, for release checks.
+
+The deadline is off everywhere: the first call into torch can take a second, and a timing
+failure says nothing about the bridge.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+
+pytest_plugins = ["bridgecheck.pytest_plugin"]
+
+
+def _database_dir() -> Path:
+    # One example database per torch/numpy pair: a failure found on one pair is replayed
+    # there, and does not leak into runs of another pair where it may not apply.
+    try:
+        import numpy
+        import torch
+
+        key = f"torch-{torch.__version__}-numpy-{numpy.__version__}"
+    except Exception:  # noqa: BLE001 - the plugin reports a missing bridge itself
+        key = "no-bridge"
+    return Path(__file__).parent / ".hypothesis" / "examples" / key
+
+
+_common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile(
+    "dev", max_examples=40, database=DirectoryBasedExampleDatabase(_database_dir()), **_common
+)
+settings.register_profile("ci", max_examples=40, derandomize=True, database=None, print_blob=True, **_common)
+settings.register_profile(
+    "thorough", max_examples=1000, database=DirectoryBasedExampleDatabase(_database_dir()), **_common
+)
+settings.load_profile(os.environ.get("BRIDGECHECK_PROFILE", "dev"))

@@ -1,0 +1,3 @@
+from bridgecheck.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""The ``bridgecheck`` command line.
+
+Each subcommand lives in ``bridgecheck.commands.<name>`` with ``add_arguments(parser)`` and
+``main(args) -> int`` and is imported only when used, so ``--help`` is instant and a missing
+torch or numpy is reported by the commands that need them, as one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from bridgecheck.errors import UsageProblem
+
+#: subcommand -> one-line help. Module: bridgecheck.commands.<name>.
+COMMANDS = {
+    "run": "run the conformance suite against the installed torch and numpy",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bridgecheck",
+        description="Property-based conformance suite for the NumPy <-> PyTorch bridge.",
+    )
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        sub = subs.add_parser(name, help=help_text, description=help_text)
+        _module(name).add_arguments(sub)
+    return parser
+
+
+def _module(name: str):
+    return importlib.import_module(f"bridgecheck.commands.{name.replace('-', '_')}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    if extra and not getattr(args, "accepts_extra", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
+    try:
+        return int(_module(args.command).main(args) or 0)
+    except UsageProblem as exc:
+        print(f"bridgecheck {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bridgecheck: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,185 @@
+"""Assertions for properties: one place that observes calls, consults the known deviations and
+words failures.
+
+A property describes its call once (``Call``), runs the bridge function through ``observe``
+(the only try/except the suite needs) and states the contract with ``expect``. ``expect``
+looks up ``deviations.toml`` for the running property, so a known deviation is asserted as
+precisely as the contract it replaces, and every failure message names the function, the
+input's description, what was expected, what happened, and a runnable reproduction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from bridgecheck import deviations
+from bridgecheck.cases import Case
+
+#: Name of the property (test function) running now; the pytest plugin sets it per test.
+_property: ContextVar[str | None] = ContextVar("bridgecheck_property", default=None)
+#: Deviation events of the running property: ("seen", id) or ("gone", id).
+_events: ContextVar[list | None] = ContextVar("bridgecheck_events", default=None)
+
+
+class BridgeViolation(AssertionError):
+    """A property's contract (or a known deviation in its place) was not met."""
+
+
+class DeviationGone(BridgeViolation):
+    """A known deviation in range no longer shows: the contract now holds. Update the file."""
+
+
+@contextlib.contextmanager
+def property_scope(name: str) -> Iterator[list]:
+    """Run code as property ``name``; yields the list deviation events are appended to."""
+    events: list = []
+    tokens = (_property.set(name), _events.set(events))
+    try:
+        yield events
+    finally:
+        _property.reset(tokens[0])
+        _events.reset(tokens[1])
+
+
+def current_property() -> str | None:
+    return _property.get()
+
+
+@dataclass
+class Observed:
+    """What a call did: its ``value`` or ``exc``, and the warnings it emitted."""
+
+    value: Any = None
+    exc: BaseException | None = None
+    warnings: list = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """``"returned"`` or the raised exception's type name."""
+        return "returned" if self.exc is None else type(self.exc).__name__
+
+    @property
+    def message(self) -> str:
+        return "" if self.exc is None else str(self.exc)
+
+    def warned(self, category: type[Warning] = Warning, match: str = "") -> bool:
+        return any(
+            issubclass(w.category, category) and match in str(w.message) for w in self.warnings
+        )
+
+    def warning_kinds(self) -> list[str]:
+        return sorted({w.category.__name__ for w in self.warnings})
+
+    def result(self) -> Any:
+        """The value, re-raising what the call raised (for calls expected to succeed)."""
+        if self.exc is not None:
+            raise self.exc
+        return self.value
+
+
+def observe(fn: Callable, *args, **kwargs) -> Observed:
+    """Call ``fn`` and record its value or exception and every warning it emits."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the exception is the observation
+            return Observed(exc=exc, warnings=list(caught))
+    return Observed(value=value, warnings=list(caught))
+
+
+@dataclass
+class Call:
+    """One bridge call under test, as source text plus its described inputs.
+
+    ``code`` is a Python expression over the input names (``"torch.asarray(a, copy=False)"``);
+    ``options`` are facts of the call itself (``{"copy": False}``) that deviations may match.
+    """
+
+    function: str
+    code: str
+    inputs: dict[str, Case]
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def facts(self) -> dict[str, Any]:
+        facts: dict[str, Any] = {"function": self.function}
+        for name, case in self.inputs.items():
+            for key, value in case.facts().items():
+                facts[key if len(self.inputs) == 1 else f"{name}.{key}"] = value
+        facts.update(self.options)
+        return facts
+
+    def describe(self) -> str:
+        return "\n".join(f"  {name} = {case.describe()}" for name, case in self.inputs.items())
+
+    def repro(self, probe: str = "") -> str:
+        """A one-line shell command that rebuilds the inputs and makes the call."""
+        setup = "; ".join(f"{name} = {case.expr}" for name, case in self.inputs.items())
+        show = probe or "r"
+        body = f"import numpy as np, torch, bridgecheck.build; {setup}; r = {self.code}; print({show})"
+        return 'python -c "' + body.replace('"', '\\"') + '"'
+
+    def failure(self, headline: str, detail: str = "", probe: str = "") -> str:
+        lines = [f"{self.code}: {headline}", self.describe()]
+        if detail:
+            lines.append(f"  detail: {detail}")
+        lines.append(f"  repro: {self.repro(probe)}")
+        return "\n".join(lines)
+
+
+def _same(got: Any, want: Any) -> bool:
+    # bool is an int in Python; keep True and 1 apart so a dtype slip cannot pass as a flag.
+    return got == want and isinstance(got, bool) == isinstance(want, bool)
+
+
+def expect(call: Call, aspect: str, got: Any, expected: Any, *, detail: str = "", probe: str = "") -> None:
+    """Assert that ``aspect`` of ``call`` is ``expected``, or a known deviation's value.
+
+    Raises ``BridgeViolation`` (an AssertionError, so Hypothesis shrinks it) with a message
+    naming the call, its inputs, both values and a reproduction. A known deviation in range
+    whose value is no longer observed while the contract's is raises ``DeviationGone``.
+    """
+    prop = _property.get()
+    known = deviations.matching(prop, aspect, call.facts()) if prop else []
+    events = _events.get()
+    for dev in known:
+        if _same(got, dev.observed):
+            if events is not None:
+                events.append(("seen", dev.id))
+            return
+    if known:
+        dev = known[0]
+        if _same(got, expected):
+            if events is not None:
+                events.append(("gone", dev.id))
+            raise DeviationGone(
+                call.failure(
+                    f"known deviation {dev.id!r} no longer holds: {aspect} is {got!r} as the "
+                    f"contract says, not {dev.observed!r}; narrow its version range in deviations.toml",
+                    detail,
+                    probe,
+                )
+            )
+        raise BridgeViolation(
+            call.failure(
+                f"{aspect} is {got!r}, expected {dev.observed!r} (known deviation {dev.id}) "
+                f"or {expected!r} (contract)",
+                detail,
+                probe,
+            )
+        )
+    if not _same(got, expected):
+        raise BridgeViolation(call.failure(f"{aspect} is {got!r}, expected {expected!r}", detail, probe))
+
+
+def expect_raises(call: Call, observed: Observed, exc_type: type[BaseException], match: str = "") -> None:
+    """The call raised ``exc_type`` (aspect ``raises``) with ``match`` in its message."""
+    expect(call, "raises", observed.kind, exc_type.__name__, detail=observed.message[:300])
+    if observed.exc is not None and isinstance(observed.exc, exc_type) and match not in observed.message:
+        raise BridgeViolation(
+            call.failure(f"message {observed.message[:300]!r} lacks {match!r}")
+        )

@@ -1,0 +1,133 @@
+"""Known behaviours that differ from the contract, keyed on version ranges.
+
+``deviations.toml`` (next to this module) is the one place that says where the installed
+torch/numpy are expected to depart from what a property asserts. Each entry names:
+
+- ``id``: a stable name; ``kind``: ``"deviation"`` (torch or numpy departs from its own
+  documentation) or ``"version"`` (a documented behaviour that changed at a release);
+- ``property``: the test function whose expectation it replaces, and ``aspect``: which of
+  that property's assertions (``shares_memory``, ``raises``, ``warns``, ...);
+- ``when``: facts an input must have for the entry to apply (``{ ndim = 0 }``; a list value
+  means "any of"); facts come from the case (``cases.py``) and the call's options;
+- ``observed``: what the property then sees instead of the contract's value;
+- ``torch`` / ``numpy``: PEP 440 ranges in which the entry holds;
+- ``reason``, ``upstream``: why, and the upstream issue where one exists;
+- ``witness``: an input expression on which the entry is checked deterministically by
+  ``conformance/test_deviations.py``, whatever Hypothesis happens to draw.
+
+An entry in range whose ``observed`` value is no longer seen, while the contract's is, fails
+the property with "no longer holds": the suite notices when upstream fixes something.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from bridgecheck import versions
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+KINDS = ("deviation", "version")
+REQUIRED = ("id", "kind", "property", "aspect", "observed", "reason")
+
+
+class DeviationFileError(ValueError):
+    """``deviations.toml`` is malformed; the message names the entry and the problem."""
+
+
+@dataclass(frozen=True)
+class Deviation:
+    id: str
+    kind: str
+    property: str
+    aspect: str
+    observed: Any
+    reason: str
+    when: dict = field(default_factory=dict)
+    torch: str = "*"
+    numpy: str = "*"
+    upstream: str = ""
+    witness: str = ""
+    contract: Any = None
+
+    def in_range(self) -> bool:
+        """True when the installed torch and numpy lie in this entry's ranges."""
+        return versions.installed_matches(torch=self.torch, numpy=self.numpy)
+
+    def applies_to(self, facts: dict[str, Any]) -> bool:
+        """True when every ``when`` fact matches (missing facts never match)."""
+        for key, wanted in self.when.items():
+            if key not in facts:
+                return False
+            have = facts[key]
+            if isinstance(wanted, list):
+                if have not in wanted:
+                    return False
+            elif have != wanted:
+                return False
+        return True
+
+    def summary(self) -> str:
+        ranges = f"torch {self.torch}, numpy {self.numpy}"
+        link = f" ({self.upstream})" if self.upstream else ""
+        return f"{self.id} [{self.kind}; {ranges}]: {self.reason}{link}"
+
+
+def parse(text: str, source: str = "deviations.toml") -> tuple[Deviation, ...]:
+    """Entries of a deviations file; raises ``DeviationFileError`` naming what is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DeviationFileError(f"{source}: not valid TOML: {exc}") from None
+    entries = []
+    seen = set()
+    for n, raw in enumerate(data.get("entry", []), 1):
+        name = raw.get("id", f"entry #{n}")
+        missing = [k for k in REQUIRED if k not in raw]
+        if missing:
+            raise DeviationFileError(f"{source}: {name}: missing {', '.join(missing)}")
+        if raw["kind"] not in KINDS:
+            raise DeviationFileError(f"{source}: {name}: kind must be one of {KINDS}")
+        if name in seen:
+            raise DeviationFileError(f"{source}: {name}: duplicate id")
+        unknown = set(raw) - set(Deviation.__dataclass_fields__)
+        if unknown:
+            raise DeviationFileError(f"{source}: {name}: unknown keys {sorted(unknown)}")
+        for key in ("torch", "numpy"):
+            try:
+                versions.matches(raw.get(key, "*"), versions.parse("1.0"))
+            except Exception:  # noqa: BLE001 - any parse failure is a file error
+                raise DeviationFileError(f"{source}: {name}: bad {key} range {raw[key]!r}") from None
+        seen.add(name)
+        entries.append(Deviation(**raw))
+    return tuple(entries)
+
+
+@functools.cache
+def load() -> tuple[Deviation, ...]:
+    """Every entry of the packaged ``deviations.toml``."""
+    text = resources.files("bridgecheck").joinpath("deviations.toml").read_text(encoding="utf-8")
+    return parse(text)
+
+
+def matching(prop: str, aspect: str, facts: dict[str, Any]) -> list[Deviation]:
+    """Entries for ``prop``/``aspect`` whose ``when`` matches ``facts`` and whose range holds."""
+    return [
+        d
+        for d in load()
+        if d.property == prop and d.aspect == aspect and d.in_range() and d.applies_to(facts)
+    ]
+
+
+def by_id(ident: str) -> Deviation:
+    for d in load():
+        if d.id == ident:
+            return d
+    raise KeyError(ident)

@@ -1,0 +1,113 @@
+"""Dtype tables of the bridge: which NumPy dtypes torch accepts and what each maps to.
+
+The mapping is the documented one (``torch.from_numpy``'s docstring and the ``numpy()`` docs,
+extended by the unsigned types added in torch 2.3). Which versions accept what is not decided
+here but in ``behaviours.toml``; these tables only say what the contract is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+#: NumPy dtype name -> torch dtype, for every dtype the bridge accepts.
+NUMPY_TO_TORCH: dict[str, torch.dtype] = {
+    "bool": torch.bool,
+    "int8": torch.int8,
+    "int16": torch.int16,
+    "int32": torch.int32,
+    "int64": torch.int64,
+    "uint8": torch.uint8,
+    "uint16": torch.uint16,
+    "uint32": torch.uint32,
+    "uint64": torch.uint64,
+    "float16": torch.float16,
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "complex64": torch.complex64,
+    "complex128": torch.complex128,
+}
+
+#: torch dtype -> NumPy dtype name (the inverse of ``NUMPY_TO_TORCH``).
+TORCH_TO_NUMPY: dict[torch.dtype, str] = {t: n for n, t in NUMPY_TO_TORCH.items()}
+
+#: Unsigned types that torch accepts only from 2.3 on (``behaviours.toml`` gates them).
+WIDE_UNSIGNED = ("uint16", "uint32", "uint64")
+
+#: Dtypes torch refuses, by the name strategies use for them. ``ulonglong`` is the ``Q``
+#: type, equal to uint64 on LP64 platforms but a distinct NumPy type number.
+REFUSED_NUMPY: dict[str, str] = {
+    "longdouble": "g",
+    "clongdouble": "G",
+    "object": "O",
+    "str": "U3",
+    "bytes": "S3",
+    "structured": "[('x', '<i4'), ('y', '<f8')]",
+    "datetime64": "M8[s]",
+    "timedelta64": "m8[s]",
+    "ulonglong": "Q",
+}
+
+
+def refused_numpy_dtype(name: str) -> np.dtype:
+    """The refused dtype called ``name`` in ``REFUSED_NUMPY``."""
+    spec = REFUSED_NUMPY[name]
+    return np.dtype(eval(spec) if spec.startswith("[") else spec)  # noqa: S307 - literal table
+
+
+def _torch_dtype(name: str) -> torch.dtype | None:
+    return getattr(torch, name, None)
+
+
+#: torch dtypes with no NumPy counterpart: ``Tensor.numpy()`` must refuse them.
+NUMPY_LACKS: tuple[torch.dtype, ...] = tuple(
+    d
+    for d in (
+        _torch_dtype(n)
+        for n in (
+            "bfloat16", "complex32", "float8_e4m3fn", "float8_e5m2",
+            "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu",
+        )
+    )
+    if d is not None
+)
+
+#: Quantized dtypes (optional in tensor strategies: they need their own constructor).
+QUANTIZED: tuple[torch.dtype, ...] = (torch.qint8, torch.quint8, torch.qint32)
+
+#: Every plain (non-quantized) torch dtype the tensor strategies can draw.
+TORCH_DTYPES: tuple[torch.dtype, ...] = tuple(NUMPY_TO_TORCH.values()) + NUMPY_LACKS
+
+FLOATING = {torch.float16, torch.bfloat16, torch.float32, torch.float64}
+COMPLEX = {torch.complex32, torch.complex64, torch.complex128}
+
+
+def is_numpy_dtype_accepted(dtype: np.dtype) -> bool:
+    """Whether the contract says torch accepts ``dtype`` (native byte order assumed).
+
+    The type *character* matters, not dtype equality: ``np.dtype('Q') == np.uint64`` yet the
+    two are different NumPy types and torch treats them differently.
+    """
+    # ulonglong's name is "uint64", so it counts as accepted: refusing it is a deviation.
+    return dtype.fields is None and dtype.newbyteorder("=").name in NUMPY_TO_TORCH
+
+
+def torch_dtype_for(dtype: np.dtype) -> torch.dtype:
+    """The torch dtype the documented mapping gives ``dtype`` (KeyError when refused)."""
+    return NUMPY_TO_TORCH[np.dtype(dtype).newbyteorder("=").name]
+
+
+def numpy_dtype_for(dtype: torch.dtype) -> np.dtype | None:
+    """The NumPy dtype ``Tensor.numpy()`` gives ``dtype``, or None where NumPy lacks one."""
+    name = TORCH_TO_NUMPY.get(dtype)
+    return None if name is None else np.dtype(name)
+
+
+def torch_name(dtype: torch.dtype) -> str:
+    """``torch.float32`` -> ``'float32'``."""
+    return str(dtype).removeprefix("torch.")
+
+
+def is_native(dtype: np.dtype) -> bool:
+    """Native or not-applicable byte order (``=`` or ``|``; ``<`` on little-endian hosts)."""
+    return dtype.isnative

@@ -1,0 +1,87 @@
+"""Bitwise equality of an array and a tensor.
+
+Values compare by their bits, never by ``==``: NaN payloads, the sign of zero and both parts
+of complex numbers must survive the bridge, and ``nan != nan`` would hide a lost payload.
+Tensor bits are read through torch alone (a contiguous copy viewed as bytes), so the check does
+not depend on the bridge it is judging.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from bridgecheck.dtypes import torch_dtype_for
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Outcome of a comparison; falsy when the two differ, with ``reason`` saying how."""
+
+    equal: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.equal
+
+
+def tensor_bits(t: torch.Tensor) -> bytes:
+    """Raw element bytes of ``t`` in C order, conj/neg bits resolved, on the host."""
+    plain = t.detach().cpu().resolve_conj().resolve_neg().contiguous().reshape(-1)
+    if plain.numel() == 0:
+        return b""
+    return bytes(plain.view(torch.uint8).tolist())
+
+
+def array_bits(a: np.ndarray) -> bytes:
+    """Raw element bytes of ``a`` in C order and native byte order."""
+    a = np.asarray(a.data if isinstance(a, np.ma.MaskedArray) else a)
+    native = a.astype(a.dtype.newbyteorder("="), copy=False)
+    return np.ascontiguousarray(native).tobytes()
+
+
+def _first_difference(x: bytes, y: bytes, itemsize: int) -> str:
+    for i in range(0, min(len(x), len(y)), itemsize):
+        if x[i : i + itemsize] != y[i : i + itemsize]:
+            return (
+                f"element {i // itemsize} (C order): array bits "
+                f"0x{x[i:i + itemsize][::-1].hex()}, tensor bits 0x{y[i:i + itemsize][::-1].hex()}"
+            )
+    return f"byte lengths differ: {len(x)} vs {len(y)}"
+
+
+def bitwise_equal(a: np.ndarray, t: torch.Tensor, *, dtype: torch.dtype | None = None) -> Verdict:
+    """Same shape, the mapped dtype (or ``dtype``), and identical bits element by element.
+
+    Bool compares by truth value: torch and NumPy both normalise a stored 0x02 to True on
+    reads, and the raw byte is not part of either library's contract.
+    """
+    a = np.asarray(a) if not isinstance(a, np.ndarray) else a
+    if tuple(t.shape) != a.shape:
+        return Verdict(False, f"shape {tuple(t.shape)} != array shape {a.shape}")
+    want = dtype if dtype is not None else torch_dtype_for(a.dtype)
+    if t.dtype != want:
+        return Verdict(False, f"dtype {t.dtype} != {want} (from numpy {a.dtype})")
+    x = array_bits(a)
+    y = tensor_bits(t)
+    if t.dtype == torch.bool:
+        x, y = bytes(b != 0 for b in x), bytes(b != 0 for b in y)
+    if x != y:
+        return Verdict(False, _first_difference(x, y, t.element_size()))
+    return Verdict(True)
+
+
+def arrays_bitwise_equal(a: np.ndarray, b: np.ndarray) -> Verdict:
+    """Same shape, same dtype (byte order aside) and identical bits, for two arrays."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        return Verdict(False, f"shape {b.shape} != {a.shape}")
+    if a.dtype.newbyteorder("=") != b.dtype.newbyteorder("="):
+        return Verdict(False, f"dtype {b.dtype} != {a.dtype}")
+    x, y = array_bits(a), array_bits(b)
+    if x != y:
+        return Verdict(False, _first_difference(x, y, a.dtype.itemsize))
+    return Verdict(True)
+

@@ -1,0 +1,126 @@
+"""Crash isolation: run a piece of a property in a forked child process.
+
+Some bridge inputs kill the interpreter on some versions (``torch.from_dlpack`` of a
+negative-stride array aborts on torch 2.13; writing through a tensor made from a read-only
+memmap segfaults). Properties that may meet such inputs run the risky part through
+``run_isolated``: a crash becomes a value (``Outcome.crashed`` naming the signal) that the
+property asserts on, and the test run goes on.
+
+``fork`` is used because it costs milliseconds with torch already imported; the child
+inherits the inputs, so nothing but the (picklable) result crosses back.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import tempfile
+import traceback
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a call did: returned ``value``, raised ``exc_type``/``exc_message``, or crashed."""
+
+    value: Any = None
+    exc_type: str | None = None
+    exc_message: str = ""
+    signal: str | None = None
+    stderr_tail: str = ""
+
+    @property
+    def crashed(self) -> bool:
+        return self.signal is not None
+
+    @property
+    def raised(self) -> bool:
+        return self.exc_type is not None
+
+    @property
+    def kind(self) -> str:
+        """``"returned"``, the exception's type name, or ``"crash:SIGABRT"`` and the like."""
+        if self.crashed:
+            return f"crash:{self.signal}"
+        return self.exc_type or "returned"
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def fork_available() -> bool:
+    return hasattr(os, "fork")
+
+
+def run_isolated(fn: Callable[[], Any], *, timeout: float = 60.0) -> Outcome:
+    """Call ``fn()`` in a forked child; its return value must be picklable.
+
+    An exception in the child comes back as ``exc_type``/``exc_message``; a death by signal
+    as ``signal`` with the tail of the child's stderr; a child that outlives ``timeout``
+    seconds is killed and reported as ``signal="TIMEOUT"``. Without ``fork`` (Windows) the
+    call runs in-process: isolation is then best effort, and a crash ends the run.
+    """
+    if not fork_available():  # pragma: no cover - Linux and macOS have fork
+        try:
+            return Outcome(value=fn())
+        except BaseException as exc:  # noqa: BLE001 - reported, not swallowed
+            return Outcome(exc_type=type(exc).__name__, exc_message=str(exc))
+
+    read_fd, write_fd = os.pipe()
+    err = tempfile.TemporaryFile()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # child: never returns
+        os.close(read_fd)
+        os.dup2(err.fileno(), 2)
+        try:
+            try:
+                payload = Outcome(value=fn())
+            except BaseException as exc:  # noqa: BLE001 - carried to the parent
+                payload = Outcome(exc_type=type(exc).__name__, exc_message=str(exc))
+            data = pickle.dumps(payload)
+        except BaseException:  # unpicklable result
+            data = pickle.dumps(Outcome(exc_type="PicklingError", exc_message=traceback.format_exc(limit=1)))
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(data)
+        os._exit(0)
+
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as pipe:
+        data = _read_with_timeout(pipe, pid, timeout)
+    _, status = os.waitpid(pid, 0)
+    err.seek(0)
+    tail = err.read()[-2000:].decode(errors="replace")
+    err.close()
+    if data == b"TIMEOUT":
+        return Outcome(signal="TIMEOUT", stderr_tail=tail)
+    if os.WIFSIGNALED(status):
+        return Outcome(signal=_signal_name(os.WTERMSIG(status)), stderr_tail=tail)
+    if not data:
+        code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
+        return Outcome(signal=f"exit {code}", stderr_tail=tail)
+    return pickle.loads(data)
+
+
+def _read_with_timeout(pipe, pid: int, timeout: float) -> bytes:
+    import select
+
+    chunks = []
+    fd = pipe.fileno()
+    while True:
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            return b"TIMEOUT"
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)

@@ -1,0 +1,62 @@
+"""pytest integration: runs each test as a named property and applies GPU mode.
+
+Loaded by the repository's root ``conftest.py`` (``pytest_plugins``). It sets the running
+property's name for ``contract.expect`` (so deviations match exact test names), copies the
+deviation events of each test into its report (they survive xdist), and turns the ``cuda``
+marker into a skip with a reason, or into a hard failure at start in GPU mode.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bridgecheck import contract
+
+REQUIRE_CUDA_ENV = "BRIDGECHECK_REQUIRE_CUDA"
+
+
+def require_cuda(config: pytest.Config) -> bool:
+    flag = os.environ.get(REQUIRE_CUDA_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    return flag or bool(config.getoption("require_cuda", False))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("bridgecheck")
+    group.addoption(
+        "--require-cuda",
+        action="store_true",
+        default=False,
+        help=f"GPU mode: fail at start unless a CUDA device is present (also {REQUIRE_CUDA_ENV}=1)",
+    )
+
+
+def cuda_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if require_cuda(config) and not cuda_available():
+        raise pytest.UsageError(
+            "bridgecheck: GPU mode (--require-cuda) but torch.cuda.is_available() is False: "
+            "no CUDA device or a CPU-only torch build; refusing to run CUDA properties as skips"
+        )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("cuda") and not cuda_available():
+        pytest.skip("CUDA absent: torch.cuda.is_available() is False")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    name = getattr(item, "originalname", None) or item.name
+    with contract.property_scope(name) as events:
+        yield
+    if events:
+        seen = sorted({ident for kind, ident in events if kind == "seen"})
+        gone = sorted({ident for kind, ident in events if kind == "gone"})
+        item.user_properties.append(("bridgecheck_deviations", {"seen": seen, "gone": gone}))
