@@ -33,6 +33,10 @@ class DeviationGone(BridgeViolation):
     """A known deviation in range no longer shows: the contract now holds. Update the file."""
 
 
+class CrashViolation(BridgeViolation):
+    """The call killed its (isolated) process where no known deviation says it does."""
+
+
 @contextlib.contextmanager
 def property_scope(name: str) -> Iterator[list]:
     """Run code as property ``name``; yields the list deviation events are appended to."""
