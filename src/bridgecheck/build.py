@@ -4,12 +4,14 @@ Strategies draw a *recipe* (a dict of strings, ints and tuples) and call these b
 messages print the same call as a reproduction. One code path makes both, so a reproduction
 rebuilds exactly the input that failed: same dtype, shape, strides, offset, flags and bits.
 
-Data travels as hex of little-endian element bytes. Builders never use the bridge under test
+Data travels as hex of element bytes in the host's byte order (little-endian on every
+platform torch supports). Builders never use the bridge under test
 (no ``from_numpy``/``numpy()``): a mutated bridge must not change what the strategies produce.
 """
 
 from __future__ import annotations
 
+import ast
 import atexit
 import math
 import os
@@ -30,14 +32,40 @@ def _memmap_dir() -> str:
     return _MEMMAP_DIR
 
 
-def values(dtype: str, data: str, count: int) -> np.ndarray:
-    """``count`` elements of ``dtype`` (native order, C-contiguous, owning) from hex ``data``."""
-    dt = np.dtype(dtype)
-    le = dt.newbyteorder("<") if dt.byteorder != "|" else dt
+def dtype_from_token(token: str) -> np.dtype:
+    """The dtype a recipe names: any ``np.dtype`` string, or a structured dtype's ``descr``
+    list as text. Type characters matter: ``"Q"`` is ulonglong, distinct from ``"<u8"``.
+    """
+    if token.startswith("["):
+        return np.dtype(ast.literal_eval(token))
+    return np.dtype(token)
+
+
+def dtype_token(dtype: np.dtype) -> str:
+    """Inverse of ``dtype_from_token`` (keeps the type character where ``str`` would not)."""
+    if dtype.fields is not None:
+        return str(dtype.descr)
+    if dtype.char != np.dtype(dtype.str).char:  # e.g. ulonglong "Q" vs ulong "L"
+        return dtype.char
+    return dtype.str
+
+
+def values(dtype: str, data: str | None, count: int) -> np.ndarray:
+    """``count`` elements of ``dtype`` (native order, C-contiguous, owning) from hex ``data``.
+
+    Object arrays take float64 bits and hold Python floats. ``data=None`` gives 0, 1, 2, ...
+    cast to the dtype: short enough to write by hand in a witness or a bug report.
+    """
+    dt = dtype_from_token(dtype)
+    if data is None:
+        return np.arange(count).astype(dt.newbyteorder("="))
+    if dt.kind == "O":
+        return values("<f8", data, count).astype(object)
     raw = bytes.fromhex(data)
     if len(raw) != count * dt.itemsize:
         raise ValueError(f"data holds {len(raw)} bytes, {count} x {dt.itemsize} expected")
-    return np.frombuffer(raw, dtype=le, count=count).astype(dt.newbyteorder("="), copy=True)
+    native = dt.newbyteorder("=")
+    return np.frombuffer(raw, dtype=native, count=count).copy()
 
 
 def _base_count(base_shape: tuple[int, ...]) -> int:
@@ -47,8 +75,8 @@ def _base_count(base_shape: tuple[int, ...]) -> int:
 def array(
     dtype: str,
     shape: tuple[int, ...],
-    layout: str,
-    data: str,
+    layout: str = "c-order",
+    data: str | None = None,
     *,
     base_shape: tuple[int, ...] | None = None,
     axes: tuple[int, ...] | None = None,
@@ -58,21 +86,24 @@ def array(
     strides: tuple[int, ...] | None = None,
     mask: str | None = None,
     mode: str = "r+",
+    swapped: bool = False,
 ) -> np.ndarray:
     """The array a recipe describes; ``layout`` names how the memory is arranged.
 
     ``data`` holds the elements of the *base* the view is cut from (``base_shape``, C order).
+    ``swapped`` stores the base in non-native byte order before the view is taken, so any
+    layout can be non-native (``layout="byteswapped"`` is the C-order case).
     """
     shape = tuple(shape)
     base_shape = tuple(base_shape) if base_shape is not None else shape
-    dt = np.dtype(dtype)
-    native = dt.newbyteorder("=")
+    dt = dtype_from_token(dtype).newbyteorder("=")
     base = values(dtype, data, _base_count(base_shape)).reshape(base_shape)
+    if swapped or layout == "byteswapped":
+        base = base.astype(dt.newbyteorder("S"))
+        dt = base.dtype
 
     if layout in ("c-order", "readonly", "byteswapped"):
         out = base
-        if layout == "byteswapped":
-            out = base.astype(native.newbyteorder("S"))
         if layout == "readonly":
             out.flags.writeable = False
         return out
@@ -95,8 +126,8 @@ def array(
         return np.lib.stride_tricks.as_strided(base.reshape(-1), shape, strides, writeable=True)
     if layout == "unaligned":
         n = math.prod(shape)
-        buf = bytearray(n * native.itemsize + 1)
-        out = np.frombuffer(buf, dtype=native, count=n, offset=1).reshape(shape)
+        buf = bytearray(n * dt.itemsize + 1)
+        out = np.frombuffer(buf, dtype=dt, count=n, offset=1).reshape(shape)
         out[...] = base.reshape(shape)
         return out
     if layout == "matrix":
@@ -108,11 +139,11 @@ def array(
         fd, path = tempfile.mkstemp(suffix=".bin", dir=_memmap_dir())
         with os.fdopen(fd, "wb") as f:
             f.write(base.tobytes())
-        return np.memmap(path, dtype=native, mode=mode, shape=shape)
+        return np.memmap(path, dtype=dt, mode=mode, shape=shape)
     raise ValueError(f"unknown layout {layout!r}")
 
 
-def scalar(dtype: str, data: str) -> np.generic:
+def scalar(dtype: str, data: str | None = None) -> np.generic:
     """The NumPy scalar (``np.generic``, not a 0-d array) of ``dtype`` holding hex ``data``."""
     return values(dtype, data, 1)[0]
 
@@ -185,7 +216,8 @@ def tensor(
                 base = torch.quantize_per_tensor(ints, scale, zero_point, getattr(torch, dtype))
         else:
             base = _torch_values(dtype, data, count)
-        base = base.to(device)
+        if layout == "strided":
+            base = base.to(device)  # views are taken on the target device
         if grad in ("non-leaf", "detached"):
             base.requires_grad_(True)  # views of it then carry a grad_fn
         if view == "offset":
@@ -205,9 +237,9 @@ def tensor(
         elif grad == "detached":
             out = out.detach()
         if layout == "sparse_coo":
-            out = out.to_sparse()
+            out = out.to_sparse().to(device)
         elif layout == "sparse_csr":
-            out = out.to_sparse_csr()
+            out = out.to_sparse_csr().to(device)
         if grad == "leaf":
             out.requires_grad_(True)  # last, so the result itself is the leaf
         return out

@@ -1,0 +1,19 @@
+"""Hypothesis strategies for what crosses the NumPy <-> PyTorch bridge.
+
+- ``numpy_dtypes``: dtypes torch accepts, or refuses, in either byte order;
+- ``arrays``: ndarrays in every memory layout kind (``LAYOUTS``), shapes incl. 0-d and empty;
+- ``numpy_scalars``: ``np.generic`` values, distinct from 0-d arrays;
+- ``tensors``: tensors in every view kind, autograd state, device and layout.
+
+Each draws a ``Case`` (``bridgecheck.cases``): the object plus its description and a
+reproduction, built by ``bridgecheck.build`` from a drawn recipe.
+"""
+
+from bridgecheck.strategies.arrays import LAYOUTS, arrays, layouts_for, numpy_scalars
+from bridgecheck.strategies.dtypes import numpy_dtypes
+from bridgecheck.strategies.tensors import GRADS, VIEWS, available_devices, tensors
+
+__all__ = [
+    "LAYOUTS", "GRADS", "VIEWS",
+    "arrays", "available_devices", "layouts_for", "numpy_dtypes", "numpy_scalars", "tensors",
+]
