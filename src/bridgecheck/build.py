@@ -122,7 +122,7 @@ def array(
         return base.reshape(-1)[offset : offset + n].reshape(shape)
     if layout == "broadcast":
         return np.broadcast_to(base, shape)
-    if layout in ("as-strided", "size1-odd-strides"):
+    if layout in ("as-strided", "size1-odd-strides", "odd-byte-strides"):
         return np.lib.stride_tricks.as_strided(base.reshape(-1), shape, strides, writeable=True)
     if layout == "unaligned":
         n = math.prod(shape)

@@ -32,6 +32,10 @@ class Case:
     def __repr__(self) -> str:
         return self.expr
 
+    def _repr_pretty_(self, printer, cycle) -> None:
+        # Hypothesis pretty-prints dataclasses field by field; print the rebuild expression.
+        printer.text(self.expr)
+
     def describe(self) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
 
@@ -65,7 +69,7 @@ class ArrayCase(Case):
         a = self.value
         sub = "" if type(a) is np.ndarray else f" subclass={type(a).__name__}"
         return (
-            f"ndarray dtype={a.dtype.str}({a.dtype.name}) shape={a.shape} strides={a.strides} "
+            f"ndarray dtype={a.dtype.str}({a.dtype.type.__name__}) shape={a.shape} strides={a.strides} "
             f"layout={self.layout} flags={_flags(a)}{sub}"
         )
 
@@ -156,7 +160,7 @@ class TensorCase(Case):
 def from_recipe(kind: str, **recipe) -> Case:
     """Rebuild a case from its builder name and recipe (reports store these)."""
     if kind == "array":
-        return ArrayCase(build.array(**recipe), "array", recipe, layout=recipe["layout"])
+        return ArrayCase(build.array(**recipe), "array", recipe, layout=recipe.get("layout", "c-order"))
     if kind == "scalar":
         return ScalarCase(build.scalar(**recipe), "scalar", recipe)
     if kind == "tensor":

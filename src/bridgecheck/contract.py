@@ -53,6 +53,13 @@ def current_property() -> str | None:
     return _property.get()
 
 
+def record_events(events: list) -> None:
+    """Add deviation events to the running property's (used when one property runs another)."""
+    mine = _events.get()
+    if mine is not None:
+        mine.extend(events)
+
+
 @dataclass
 class Observed:
     """What a call did: its ``value`` or ``exc``, and the warnings it emitted."""

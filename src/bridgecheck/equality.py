@@ -29,10 +29,14 @@ class Verdict:
 
 def tensor_bits(t: torch.Tensor) -> bytes:
     """Raw element bytes of ``t`` in C order, conj/neg bits resolved, on the host."""
-    plain = t.detach().cpu().resolve_conj().resolve_neg().contiguous().reshape(-1)
+    plain = t.detach().cpu().resolve_conj().resolve_neg()
     if plain.numel() == 0:
         return b""
-    return bytes(plain.view(torch.uint8).tolist())
+    # A fresh buffer with standard strides: .contiguous() may keep odd strides of size-1
+    # axes, and viewing those as bytes fails.
+    dense = torch.empty(plain.numel(), dtype=plain.dtype)
+    dense.view(plain.shape).copy_(plain)
+    return bytes(dense.view(torch.uint8).tolist())
 
 
 def array_bits(a: np.ndarray) -> bytes:

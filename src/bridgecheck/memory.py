@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from bridgecheck.equality import tensor_bits
+
 
 @dataclass(frozen=True)
 class Extent:
@@ -95,10 +97,10 @@ def _array_slots(a: np.ndarray, limit: int):
         yield cell.view(np.uint8)
 
 
-def _tensor_bytes(t: torch.Tensor) -> bytes:
-    """Raw bytes of every element of ``t`` (through torch only, element by element)."""
-    flat = _plain(t).contiguous().reshape(-1)
-    return bytes(flat.view(torch.uint8).tolist()) if flat.numel() else b""
+def _truth_flip(byte: np.ndarray) -> np.ndarray:
+    """A bool's byte with its truth value flipped: torch reads any non-zero byte as True and
+    normalises it when copying, so inverting 0x01 to 0xFE would go unnoticed."""
+    return (byte == 0).astype(np.uint8)
 
 
 def write_through(a: np.ndarray, t: torch.Tensor, *, limit: int = 64) -> bool | None:
@@ -113,12 +115,13 @@ def write_through(a: np.ndarray, t: torch.Tensor, *, limit: int = 64) -> bool | 
     if _on_readonly_mapping(a):
         return None
     if a.flags.writeable:
-        before = _tensor_bytes(t)
+        before = tensor_bits(_plain(t))
+        flip = _truth_flip if a.dtype.kind == "b" else np.invert
         for cell in _array_slots(a, limit):
             saved = cell.copy()
-            cell[...] = ~saved
+            cell[...] = flip(saved)
             try:
-                changed = _tensor_bytes(t) != before
+                changed = tensor_bits(_plain(t)) != before
             finally:
                 cell[...] = saved
             if changed:

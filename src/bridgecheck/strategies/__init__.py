@@ -9,11 +9,18 @@ Each draws a ``Case`` (``bridgecheck.cases``): the object plus its description a
 reproduction, built by ``bridgecheck.build`` from a drawn recipe.
 """
 
-from bridgecheck.strategies.arrays import LAYOUTS, arrays, layouts_for, numpy_scalars
+from bridgecheck.strategies.arrays import (
+    ACCEPTED_LAYOUTS,
+    LAYOUTS,
+    REFUSED_LAYOUTS,
+    arrays,
+    layouts_for,
+    numpy_scalars,
+)
 from bridgecheck.strategies.dtypes import numpy_dtypes
 from bridgecheck.strategies.tensors import GRADS, VIEWS, available_devices, tensors
 
 __all__ = [
-    "LAYOUTS", "GRADS", "VIEWS",
+    "ACCEPTED_LAYOUTS", "LAYOUTS", "REFUSED_LAYOUTS", "GRADS", "VIEWS",
     "arrays", "available_devices", "layouts_for", "numpy_dtypes", "numpy_scalars", "tensors",
 ]

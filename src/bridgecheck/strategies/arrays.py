@@ -20,7 +20,9 @@ from bridgecheck.cases import ArrayCase, ScalarCase
 from bridgecheck.strategies.dtypes import numpy_dtypes
 from bridgecheck.strategies.elements import data_hex
 
-#: Every layout kind ``arrays`` can draw, with the range of ``ndim`` it needs.
+#: Every layout kind ``arrays`` can draw, with the range of ``ndim`` it needs. The bridge
+#: refuses three of them by contract: negative-step, byteswapped and odd-byte-strides
+#: (``REFUSED_LAYOUTS``); ``ACCEPTED_LAYOUTS`` are the rest.
 LAYOUT_DIMS: dict[str, tuple[int, int]] = {
     "c-order": (0, 32),
     "fortran": (0, 32),
@@ -37,8 +39,11 @@ LAYOUT_DIMS: dict[str, tuple[int, int]] = {
     "matrix": (2, 2),             # np.matrix subclass
     "masked": (0, 32),            # np.ma.MaskedArray subclass
     "memmap": (1, 32),            # np.memmap on a temporary file (modes r+, r, c)
+    "odd-byte-strides": (1, 32),  # a stride that is not a multiple of the item size
 }
 LAYOUTS: tuple[str, ...] = tuple(LAYOUT_DIMS)
+REFUSED_LAYOUTS: tuple[str, ...] = ("negative-step", "byteswapped", "odd-byte-strides")
+ACCEPTED_LAYOUTS: tuple[str, ...] = tuple(l for l in LAYOUTS if l not in REFUSED_LAYOUTS)
 
 #: Layouts a dtype of these NumPy kinds can take (object arrays must not be strided by
 #: hand, strings and structured records don't need every layout to be refused).
@@ -49,7 +54,7 @@ def layouts_for(dtype: np.dtype, layouts: Collection[str]) -> list[str]:
     """The members of ``layouts`` that make sense for ``dtype``."""
     out = [l for l in layouts if dtype.kind not in "OUSVMmgG" or l in _ODD_KIND_LAYOUTS]
     if dtype.itemsize == 1 or dtype.kind in "OUSV":
-        out = [l for l in out if l not in ("byteswapped", "unaligned")]  # no order, always aligned
+        out = [l for l in out if l not in ("byteswapped", "unaligned", "odd-byte-strides")]  # no order, always aligned
     if not dtype.isnative:
         out = [l for l in out if l not in ("byteswapped", "memmap", "unaligned")]
     return out
@@ -123,6 +128,13 @@ def _layout_params(draw, layout: str, shape: tuple[int, ...], itemsize: int) -> 
             if n == 1:
                 strides[i] = itemsize * draw(st.sampled_from([0, 3, 7, 1000, 2**20 + 1]))
         return {"base_shape": (max(math.prod(shape), 1),), "strides": tuple(strides)}
+    if layout == "odd-byte-strides":
+        # One axis of length > 1 gets a byte stride off the item grid; the rest are C strides.
+        strides = list(_c_strides(shape, itemsize))
+        axis = draw(st.sampled_from([i for i, n in enumerate(shape) if n > 1] or [0]))
+        strides[axis] = itemsize * draw(st.integers(0, 2)) + draw(st.integers(1, itemsize - 1))
+        span = 1 + sum(max(n - 1, 0) * s for n, s in zip(shape, strides)) + itemsize
+        return {"base_shape": (-(-span // itemsize),), "strides": tuple(strides)}
     if layout == "masked":
         bits = draw(st.lists(st.booleans(), min_size=math.prod(shape), max_size=math.prod(shape)))
         return {"mask": "".join("1" if b else "0" for b in bits)}
@@ -133,11 +145,9 @@ def _layout_params(draw, layout: str, shape: tuple[int, ...], itemsize: int) -> 
 
 @st.composite
 def _array_case(draw, dtypes, layouts, min_dims, max_dims, min_side, max_side) -> ArrayCase:
-    dtype = draw(dtypes)
+    # Only dtypes that some requested layout can hold (bool cannot be byteswapped).
+    dtype = draw(dtypes.filter(lambda d: layouts_for(d, layouts)), label="dtype")
     usable = layouts_for(dtype, layouts)
-    usable = [l for l in usable if LAYOUT_DIMS[l][0] <= max_dims and LAYOUT_DIMS[l][1] >= min_dims]
-    if not usable:
-        raise InvalidArgument(f"none of the layouts {sorted(layouts)} can hold dtype {dtype} here")
     layout = draw(st.sampled_from(usable), label="layout")
     lo, hi = max(min_dims, LAYOUT_DIMS[layout][0]), min(max_dims, LAYOUT_DIMS[layout][1])
     ndim = draw(st.integers(lo, hi), label="ndim")
@@ -150,6 +160,8 @@ def _array_case(draw, dtypes, layouts, min_dims, max_dims, min_side, max_side) -
         shape[draw(st.integers(0, ndim - 1))] = 0
     if layout == "size1-odd-strides" and 1 not in shape:
         shape[draw(st.integers(0, ndim - 1))] = 1
+    if layout == "odd-byte-strides" and max(shape, default=0) < 2:
+        shape[0] = 2  # an odd stride only shows on an axis with two elements
     shape = tuple(shape)
     native = dtype.newbyteorder("=")
     params = draw(_layout_params(layout, shape, native.itemsize))

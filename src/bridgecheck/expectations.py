@@ -1,0 +1,93 @@
+"""Bridge-level expectations built on ``contract.expect``: sharing, bits, dtype, geometry.
+
+Each names its aspect once (the names ``deviations.toml`` uses) so properties read like the
+contract: ``expect_sharing(call, a, t, True)``, ``expect_bits(call, a, t)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from bridgecheck.contract import BridgeViolation, Call, expect
+from bridgecheck.equality import bitwise_equal
+from bridgecheck.memory import shares_memory, write_through
+
+
+def expect_sharing(call: Call, a: np.ndarray, t: torch.Tensor, expected: bool) -> None:
+    """``t`` aliases ``a`` (or not), by address overlap *and* by a write-through probe.
+
+    Zero-size operands hold no bytes, so sharing is unobservable and not asserted.
+    """
+    if a.size == 0 or t.numel() == 0:
+        return
+    overlap = shares_memory(a, t)
+    probe = write_through(a, t)
+    if probe is not None and probe != overlap:
+        raise BridgeViolation(
+            call.failure(
+                f"address overlap says {overlap} but the write-through probe says {probe}",
+                "the two sharing checks disagree: the memory layout is not what the pointers say",
+            )
+        )
+    expect(call, "shares_memory", overlap, expected, probe="bridgecheck.memory.shares_memory(a, r)")
+
+
+def expect_bits(call: Call, a: np.ndarray, t: torch.Tensor, *, dtype: torch.dtype | None = None) -> None:
+    """``t`` holds exactly ``a``'s bits, shape and (mapped or given) dtype."""
+    verdict = bitwise_equal(a, t, dtype=dtype)
+    expect(call, "bitwise_equal", verdict.equal, True, detail=verdict.reason)
+
+
+def expect_dtype(call: Call, t: torch.Tensor, expected: torch.dtype) -> None:
+    expect(call, "dtype", str(t.dtype), str(expected))
+
+
+def expect_element_strides(call: Call, a: np.ndarray, t: torch.Tensor) -> None:
+    """An alias keeps the geometry: element strides = byte strides / itemsize (size-1 and
+    zero-size axes aside, whose strides address nothing)."""
+    want = tuple(s // a.itemsize for s in a.strides)
+    got = tuple(t.stride())
+    if a.size == 0:
+        return
+    relevant = [i for i, n in enumerate(a.shape) if n > 1]
+    expect(
+        call,
+        "element_strides",
+        tuple(got[i] for i in relevant),
+        tuple(want[i] for i in relevant),
+        detail=f"tensor strides {got}, array byte strides {a.strides}, itemsize {a.itemsize}",
+    )
+
+
+def expect_plain_result(call: Call, t: torch.Tensor, *, requires_grad: bool = False) -> None:
+    """A fresh CPU leaf tensor of the plain type, requiring grad only when asked."""
+    expect(call, "device", t.device.type, "cpu")
+    expect(call, "is_leaf", t.is_leaf, True)
+    expect(call, "requires_grad", t.requires_grad, requires_grad)
+    expect(call, "type", type(t).__name__, "Tensor")
+
+
+def expect_converted(
+    call: Call,
+    a: np.ndarray,
+    t: torch.Tensor,
+    *,
+    shares: bool,
+    dtype: torch.dtype | None = None,
+    requires_grad: bool = False,
+) -> None:
+    """The whole contract of an accepted ndarray -> tensor conversion.
+
+    Same shape and bits in the mapped (or requested) dtype; sharing exactly as ``shares``
+    says; an alias keeps the element strides; the result is a plain CPU leaf tensor.
+    Masked arrays convert their data (the mask is not part of the ndarray buffer).
+    """
+    if dtype is None or dtype == t.dtype:
+        expect_bits(call, a, t, dtype=dtype)
+    else:
+        expect_dtype(call, t, dtype)
+    expect_sharing(call, a, t, shares)
+    if shares:
+        expect_element_strides(call, a, t)
+    expect_plain_result(call, t, requires_grad=requires_grad)
