@@ -21,7 +21,7 @@ def test_deviation_witness(entry):
     seen = ("seen", entry.id) in events
     if entry.in_range():
         assert seen, (
-            f"{entry.property}: known deviation {entry.id!r} is in range "
+            f"{entry.properties[0]}: known deviation {entry.id!r} is in range "
             f"(torch {entry.torch}, numpy {entry.numpy}) but its witness ({entry.witness}) "
             "passed without showing it; check the entry's 'when' facts"
         )

@@ -5,15 +5,21 @@ torch/numpy are expected to depart from what a property asserts. Each entry name
 
 - ``id``: a stable name; ``kind``: ``"deviation"`` (torch or numpy departs from its own
   documentation) or ``"version"`` (a documented behaviour that changed at a release);
-- ``property``: the test function whose expectation it replaces, and ``aspect``: which of
-  that property's assertions (``shares_memory``, ``raises``, ``warns``, ...);
+- ``property``: the test function (or a list of them) whose expectation it replaces, and
+  ``aspect``: which of that property's assertions (``shares_memory``, ``raises``, ``warns``, ...);
 - ``when``: facts an input must have for the entry to apply (``{ ndim = 0 }``; a list value
   means "any of"); facts come from the case (``cases.py``) and the call's options;
 - ``observed``: what the property then sees instead of the contract's value;
 - ``torch`` / ``numpy``: PEP 440 ranges in which the entry holds;
 - ``reason``, ``upstream``: why, and the upstream issue where one exists;
 - ``witness``: an input expression on which the entry is checked deterministically by
-  ``conformance/test_deviations.py``, whatever Hypothesis happens to draw.
+  ``conformance/test_deviations.py``, whatever Hypothesis happens to draw;
+- ``strict`` (default true): every input matching ``when`` shows ``observed``. Set it false
+  where the facts cannot say exactly which inputs do (a crash that depends on the CPU's
+  vector width): drawn inputs may then show either value, and the witness must show
+  ``observed``.
+- ``aspect = "crash"`` entries also route matching inputs through crash isolation, in every
+  version (``isolation.is_hazardous``).
 
 An entry in range whose ``observed`` value is no longer seen, while the contract's is, fails
 the property with "no longer holds": the suite notices when upstream fixes something.
@@ -46,7 +52,7 @@ class DeviationFileError(ValueError):
 class Deviation:
     id: str
     kind: str
-    property: str
+    property: str | list
     aspect: str
     observed: Any
     reason: str
@@ -55,7 +61,11 @@ class Deviation:
     numpy: str = "*"
     upstream: str = ""
     witness: str = ""
-    contract: Any = None
+    strict: bool = True
+
+    @property
+    def properties(self) -> tuple[str, ...]:
+        return tuple(self.property) if isinstance(self.property, list) else (self.property,)
 
     def in_range(self) -> bool:
         """True when the installed torch and numpy lie in this entry's ranges."""
@@ -122,8 +132,13 @@ def matching(prop: str, aspect: str, facts: dict[str, Any]) -> list[Deviation]:
     return [
         d
         for d in load()
-        if d.property == prop and d.aspect == aspect and d.in_range() and d.applies_to(facts)
+        if prop in d.properties and d.aspect == aspect and d.in_range() and d.applies_to(facts)
     ]
+
+
+def crash_entries(prop: str | None) -> list[Deviation]:
+    """Entries of ``prop`` about crashes, whatever their version range."""
+    return [d for d in load() if d.aspect == "crash" and prop in d.properties]
 
 
 def by_id(ident: str) -> Deviation:

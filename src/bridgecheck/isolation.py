@@ -12,6 +12,7 @@ inherits the inputs, so nothing but the (picklable) result crosses back.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
 import signal
@@ -55,6 +56,37 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
+#: Inputs that can kill the process whatever the version: a property's bridge calls on them
+#: always run isolated. Facts as in ``deviations.toml``'s ``when`` (a list means "any of").
+HAZARDS: tuple[dict, ...] = (
+    # Unaligned data: vectorised kernels may use aligned loads (torch 2.13 segfaults copying
+    # an odd number of unaligned complex128 elements).
+    {"aligned": False},
+    # Read-only mappings: any write through an alias segfaults.
+    {"subclass": "memmap", "writeable": False},
+    # Negative strides through DLPack: torch 2.13 aborts in a noexcept path (#188023).
+    {"function": "torch.from_dlpack", "negative_strides": True},
+)
+
+
+def _matches(when: dict, facts: dict) -> bool:
+    for key, wanted in when.items():
+        have = facts.get(key, object())
+        if have not in wanted if isinstance(wanted, list) else have != wanted:
+            return False
+    return True
+
+
+def is_hazardous(prop: str | None, facts: dict) -> bool:
+    """Whether a call on these facts must run in a child process (see ``HAZARDS``), also
+    when a crash entry of ``deviations.toml`` for ``prop`` matches, in any version."""
+    from bridgecheck import deviations
+
+    if any(_matches(h, facts) for h in HAZARDS):
+        return True
+    return any(d.applies_to(facts) for d in deviations.crash_entries(prop))
+
+
 def fork_available() -> bool:
     return hasattr(os, "fork")
 
@@ -81,6 +113,9 @@ def run_isolated(fn: Callable[[], Any], *, timeout: float = 60.0) -> Outcome:
     if pid == 0:  # child: never returns
         os.close(read_fd)
         os.dup2(err.fileno(), 2)
+        # pytest's faulthandler writes to a saved copy of the terminal's stderr: an expected
+        # crash in the child must not print a fatal-error trace over the test output.
+        faulthandler.disable()
         try:
             try:
                 payload = Outcome(value=fn())

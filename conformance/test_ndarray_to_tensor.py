@@ -1,0 +1,100 @@
+"""Every ndarray -> tensor conversion on every layout: values, dtype, sharing, refusals.
+
+The table of conversions and their documented sharing is ``converters.py``. What the rows
+share: an accepted array converts to a CPU leaf tensor with the same shape and bits in the
+mapped dtype, aliasing exactly when the row says so (by address and by write-through);
+an alias keeps the element strides. Inputs from_numpy refuses (negative strides, non-native
+byte order, strides off the item grid, dtypes outside the mapping) are refused by every
+validating row too, with the same exception type, and the input is left unchanged.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from bridgecheck.contract import expect, expect_raises, guarded, observe
+from bridgecheck.expectations import expect_converted
+from bridgecheck.strategies import ACCEPTED_LAYOUTS, arrays, numpy_dtypes
+from conformance.converters import ANY_DTYPE, GRAD_ROWS, VALIDATING, ids
+
+FLOATING_NAMES = ["float16", "float32", "float64", "complex64", "complex128"]
+accepted_arrays = st.one_of(arrays(layouts=ACCEPTED_LAYOUTS), arrays(dtype="Q", layouts=["c-order", "offset"]))
+
+
+def check_conversion(conv, case):
+    a = case.array
+    # DLPack has its own rule for read-only memory (test_from_dlpack.py).
+    assume(conv.readonly_input or a.flags.writeable)
+    call = conv.call(case)
+
+    def body():
+        result = observe(conv.fn, a)
+        expect(call, "raises", result.kind, "returned", detail=result.message[:300])
+        if result.exc is None:
+            expect_converted(call, a, result.value, shares=conv.shares, requires_grad=conv.requires_grad)
+
+    guarded(call, body)
+
+
+@pytest.mark.parametrize("conv", ANY_DTYPE, ids=ids(ANY_DTYPE))
+@given(case=accepted_arrays)
+def test_converts_accepted_arrays(conv, case):
+    check_conversion(conv, case)
+
+
+@pytest.mark.parametrize("conv", GRAD_ROWS, ids=ids(GRAD_ROWS))
+@given(case=arrays(numpy_dtypes(names=FLOATING_NAMES), layouts=ACCEPTED_LAYOUTS))
+def test_converts_accepted_arrays_requiring_grad(conv, case):
+    check_conversion(conv, case)
+
+
+@pytest.mark.parametrize("conv", VALIDATING, ids=ids(VALIDATING))
+@given(case=arrays(layouts=["negative-step"], min_side=1))
+def test_refuses_negative_strides(conv, case):
+    before = case.array.tobytes()
+    result = observe(conv.fn, case.array)
+    call = conv.call(case)
+    expect_raises(call, result, ValueError, "negative")
+    expect(call, "input bytes unchanged", case.array.tobytes() == before, True)
+
+
+@pytest.mark.parametrize("conv", VALIDATING, ids=ids(VALIDATING))
+@given(case=arrays(numpy_dtypes(byteorder="non-native"), layouts=["c-order", "transposed", "offset"]))
+def test_refuses_non_native_byte_order(conv, case):
+    result = observe(conv.fn, case.array)
+    expect_raises(conv.call(case), result, ValueError, "byte order")
+
+
+@pytest.mark.parametrize("conv", VALIDATING, ids=ids(VALIDATING))
+@given(case=arrays(layouts=["odd-byte-strides"]))
+def test_refuses_strides_off_the_item_grid(conv, case):
+    result = observe(conv.fn, case.array)
+    expect_raises(conv.call(case), result, ValueError, "multiple of the element byte size")
+
+
+@pytest.mark.parametrize("conv", VALIDATING, ids=ids(VALIDATING))
+@given(case=arrays(numpy_dtypes(kind="refused").filter(lambda d: d.char != "Q")))
+def test_refuses_unsupported_dtypes(conv, case):
+    before = case.array.tobytes()
+    result = observe(conv.fn, case.array)
+    call = conv.call(case)
+    expect_raises(call, result, TypeError, "can't convert np.ndarray of type")
+    expect(call, "input bytes unchanged", case.array.tobytes() == before, True)
+
+
+@pytest.mark.parametrize("conv", ANY_DTYPE, ids=ids(ANY_DTYPE))
+@given(case=arrays(numpy_dtypes(names=["float16", "float32", "float64", "int32", "complex64"]), layouts=["c-order", "transposed"]))
+def test_ignores_the_default_dtype(conv, case):
+    """An ndarray's dtype wins over ``torch.set_default_dtype`` (only Python floats follow it)."""
+    call = conv.call(case)
+    previous = torch.get_default_dtype()
+    for default in (torch.float64, torch.float32):
+        torch.set_default_dtype(default)
+        try:
+            t = conv.fn(case.array)
+        finally:
+            torch.set_default_dtype(previous)
+        expect(call, f"dtype under default {default}", str(t.dtype), f"torch.{case.array.dtype.name}")
