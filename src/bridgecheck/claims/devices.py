@@ -22,7 +22,8 @@ def _default_is_gpu() -> Finding:
     devices = ", ".join(f"{name} -> {dev}" for name, dev in made.items())
     return Finding.decide(
         bool(on_gpu) and len(on_gpu) == len(made),
-        f"{devices}; default device {torch.get_default_device()} (CUDA available: {torch.cuda.is_available()});"
+        f"{devices}; default device {torch.get_default_device()}"
+        f" (CUDA available: {torch.cuda.is_available()});"
         " the GPU takes an explicit device= or .to()",
     )
 
@@ -31,7 +32,9 @@ def _uppercase_cpu_name() -> Finding:
     t = torch.from_numpy(np.zeros(2))
     moved, exc = attempt(lambda: t.to("CPU"))
     if exc is not None:
-        return Finding.decide(False, f"t.to('CPU') raises {describe_exception(exc)} (the lower-case 'cpu' works)")
+        return Finding.decide(
+            False, f"t.to('CPU') raises {describe_exception(exc)} (the lower-case 'cpu' works)"
+        )
     return Finding.decide(True, f"t.to('CPU') -> {moved.device}")
 
 
@@ -53,7 +56,10 @@ def _gpu_roundtrip_changes_values() -> Finding:
     a = np.concatenate([rng.standard_normal(100_000), np.array([1.123456789, -0.0, np.inf, 5e-324])])
     back = torch.from_numpy(a).cuda().cpu().numpy()
     same = back.tobytes() == a.tobytes()
-    return Finding.decide(not same, f"float64 CPU -> {torch.cuda.get_device_name()} -> CPU bit-identical for {a.size} values: {same}")
+    return Finding.decide(
+        not same,
+        f"float64 CPU -> {torch.cuda.get_device_name()} -> CPU bit-identical for {a.size} values: {same}",
+    )
 
 
 CLAIMS = [
@@ -79,7 +85,8 @@ CLAIMS = [
     Claim(
         "devices.gpu-roundtrip-changes-values",
         TOPIC,
-        "Sending a float64 tensor to the GPU and back can change its values slightly (CPU/GPU precision differences).",
+        "Sending a float64 tensor to the GPU and back can change its values slightly"
+        " (CPU/GPU precision differences).",
         _gpu_roundtrip_changes_values,
         needs_cuda=True,
     ),

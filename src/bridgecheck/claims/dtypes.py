@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from bridgecheck.claims.model import CONDITIONAL, Claim, Finding
+from bridgecheck.claims.model import Claim, Finding
 from bridgecheck.claims.probes import dtype_name, with_warnings
 from bridgecheck.dtypes import NUMPY_TO_TORCH
 
@@ -68,13 +68,14 @@ def _float64_may_become_float32() -> Finding:
                 narrowed.add(f"{name} under default {dtype_name(default)}")
     kept = [name for name in paths if not any(n.startswith(name + " ") for n in narrowed)]
     if not narrowed:
-        return Finding.decide(False, f"float64 kept by every path under both default dtypes: {', '.join(kept)}")
+        return Finding.decide(
+            False, f"float64 kept by every path under both default dtypes: {', '.join(kept)}"
+        )
     modern = [n for n in narrowed if not n.startswith("torch.Tensor ")]
     if modern:
         return Finding.decide(True, f"narrowed to float32 by: {', '.join(sorted(narrowed))}")
-    return Finding(
-        CONDITIONAL,
-        f"only {', '.join(sorted(narrowed))}; float64 kept by {', '.join(kept)} under both default dtypes",
+    return Finding.conditional(
+        f"with {', '.join(sorted(narrowed))}", f"float64 kept by {', '.join(kept)} under both default dtypes"
     )
 
 
@@ -97,7 +98,9 @@ def _roundtrip_changes_bits() -> Finding:
     counts = ", ".join(f"{a.size} {name}" for name, a in cases.items())
     if changed:
         return Finding.decide(True, f"bits changed for {', '.join(changed)}")
-    return Finding.decide(False, f"bit-identical on the CPU for {counts} values via from_numpy and torch.tensor")
+    return Finding.decide(
+        False, f"bit-identical on the CPU for {counts} values via from_numpy and torch.tensor"
+    )
 
 
 CLAIMS = [
@@ -116,7 +119,8 @@ CLAIMS = [
     Claim(
         "dtypes.dtype-argument",
         TOPIC,
-        "Passing dtype= to torch.tensor when converting an array gives a tensor of that dtype (e.g. int16 from int64).",
+        "Passing dtype= to torch.tensor when converting an array gives a tensor of that dtype"
+        " (e.g. int16 from int64).",
         _dtype_argument,
     ),
     Claim(
@@ -129,7 +133,7 @@ CLAIMS = [
     Claim(
         "dtypes.roundtrip-not-bit-exact",
         TOPIC,
-        "Converting an array to a tensor and back does not always give bit-for-bit the same values.",
+        "A round trip from NumPy to torch and back can alter the exact bits of the values.",
         _roundtrip_changes_bits,
     ),
 ]

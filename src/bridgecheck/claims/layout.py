@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from bridgecheck.claims.model import CONDITIONAL, Claim, Finding
+from bridgecheck.claims.model import Claim, Finding
 from bridgecheck.claims.probes import attempt, describe_exception, shares
 
 
@@ -34,9 +34,9 @@ def _non_contiguous_needs_copy() -> Finding:
         return Finding.decide(True, f"every non-contiguous case refused: {'; '.join(errors)}")
     if not refused:
         return Finding.decide(False, f"accepted without a copy, strides kept: {', '.join(accepted)}")
-    return Finding(
-        CONDITIONAL,
-        f"only {', '.join(refused)} refused ({errors[0]}); accepted zero-copy with strides kept: {', '.join(accepted)}",
+    return Finding.conditional(
+        f"for {', '.join(refused)} input, which is refused ({errors[0]})",
+        f"accepted zero-copy with strides kept: {', '.join(accepted)}",
     )
 
 
@@ -45,19 +45,28 @@ def _ascontiguousarray_fixes() -> Finding:
     # NumPy calls a length-1 axis contiguous whatever its stride, and keeps a negative one.
     cases["length-1 axis reversed"] = np.zeros((1, 3))[::-1]
     fixed, still_refused = [], []
+    negative_survives = True
     for name, a in cases.items():
         c = np.ascontiguousarray(a)
         t, exc = attempt(lambda: torch.from_numpy(c))
         if exc is None and np.array_equal(t.numpy(), a):
             fixed.append(name)
         else:
+            negative_survives &= any(s < 0 for s in c.strides)
             detail = describe_exception(exc) if exc else "wrong values"
-            still_refused.append(f"{name} (strides after ascontiguousarray {c.strides}: {detail})")
+            still_refused.append(f"{name} (strides after it {c.strides}: {detail})")
     if not still_refused:
         return Finding.decide(True, f"accepted with equal values after ascontiguousarray: {', '.join(fixed)}")
     if not fixed:
         return Finding.decide(False, f"still refused: {'; '.join(still_refused)}")
-    return Finding(CONDITIONAL, f"fixes {', '.join(fixed)}; but not {'; '.join(still_refused)}")
+    # Name the condition from what was seen: every failure kept a negative stride.
+    if negative_survives:
+        condition = "if no negative stride survives ascontiguousarray"
+    else:
+        condition = f"for {', '.join(fixed)} input"
+    return Finding.conditional(
+        condition, f"still refused: {'; '.join(still_refused)}; fixed: {', '.join(fixed)}"
+    )
 
 
 CLAIMS = [

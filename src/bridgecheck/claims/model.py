@@ -27,11 +27,19 @@ class Finding:
             raise ValueError(f"unknown verdict {self.verdict!r}; expected one of {VERDICTS}")
         # One line, always: the terminal table and the Markdown table both rely on it.
         object.__setattr__(self, "evidence", " ".join(str(self.evidence).split()))
+        # A conditional verdict is useless without its conditions: they come first.
+        if self.verdict == CONDITIONAL and not self.evidence.startswith("only "):
+            raise ValueError("a conditional finding must start with its conditions ('only ...')")
 
     @classmethod
     def decide(cls, holds: bool, evidence: str) -> Finding:
         """``holds`` or ``does not hold`` from an observed boolean."""
         return cls(HOLDS if holds else DOES_NOT_HOLD, evidence)
+
+    @classmethod
+    def conditional(cls, conditions: str, evidence: str) -> Finding:
+        """``holds only under conditions``: ``only <conditions>; <evidence>``."""
+        return cls(CONDITIONAL, f"only {conditions}; {evidence}")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ def _from_numpy_cheaper() -> Finding:
     result = compare(lambda: torch.tensor(a), lambda: torch.from_numpy(a), repeats=15, fast_calls=200)
     return Finding.decide(
         result.ratio >= ZERO_COPY_MARGIN,
-        f"16 MB float64: {result.describe('torch.tensor', 'from_numpy')} (criterion: >= {ZERO_COPY_MARGIN:g}x)",
+        f"16 MB float64: {result.describe('torch.tensor', 'from_numpy')}"
+        f" (criterion: >= {ZERO_COPY_MARGIN:g}x)",
     )
 
 
@@ -47,10 +48,13 @@ def _gpu_faster() -> Finding:
     n = 2048
     cpu = torch.randn(n, n)
     gpu = cpu.cuda()
-    result = compare(lambda: cpu @ cpu, lambda: gpu @ gpu, repeats=7, fast_calls=10, sync=torch.cuda.synchronize)
+    result = compare(
+        lambda: cpu @ cpu, lambda: gpu @ gpu, repeats=7, fast_calls=10, sync=torch.cuda.synchronize
+    )
     return Finding.decide(
         result.ratio >= GPU_MARGIN,
-        f"{n}x{n} float32 matmul: {result.describe('CPU', torch.cuda.get_device_name())} (criterion: >= {GPU_MARGIN:g}x)",
+        f"{n}x{n} float32 matmul: {result.describe('CPU', torch.cuda.get_device_name())}"
+        f" (criterion: >= {GPU_MARGIN:g}x)",
     )
 
 

@@ -18,11 +18,17 @@ from bridgecheck import memory
 MESSAGE_START = 70
 
 
+def shorten(text: str, limit: int = MESSAGE_START) -> str:
+    """``text`` cut at a word boundary near ``limit``, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    return (head.rsplit(" ", 1)[0] if " " in head else head).rstrip(" ,;:") + "…"
+
+
 def describe_exception(exc: BaseException) -> str:
     """``TypeName: start of the first line of the message``."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    if len(text) > MESSAGE_START:
-        text = text[:MESSAGE_START].rstrip() + "…"
+    text = shorten(str(exc).strip().splitlines()[0]) if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
@@ -43,9 +49,7 @@ def with_warnings(fn: Callable[[], Any]) -> tuple[Any, list[warnings.WarningMess
 
 
 def describe_warning(w: warnings.WarningMessage) -> str:
-    text = str(w.message).strip().splitlines()[0]
-    if len(text) > MESSAGE_START:
-        text = text[:MESSAGE_START].rstrip() + "…"
+    text = shorten(str(w.message).strip().splitlines()[0])
     return f"{w.category.__name__}: {text}"
 
 

@@ -15,7 +15,9 @@ def _load() -> tuple[Claim, ...]:
         for claim in module.CLAIMS:
             # A claim filed under the wrong topic would vanish from a --topic listing.
             if claim.topic != topic or not claim.id.startswith(f"{topic}."):
-                raise ValueError(f"claim {claim.id!r} (topic {claim.topic!r}) is registered in topic {topic!r}")
+                raise ValueError(
+                    f"claim {claim.id!r} (topic {claim.topic!r}) is registered in topic {topic!r}"
+                )
             claims.append(claim)
     ids = [c.id for c in claims]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

@@ -30,17 +30,31 @@ def table(entries: list[Entry], width: int = 100) -> str:
     for e in entries:
         lines.append(f"{e.finding.verdict:<{verdict_w}}  {e.claim.id}")
         for label, text in (("claim: ", e.claim.statement), ("evidence: ", e.finding.evidence)):
-            lines += textwrap.wrap(text, width, initial_indent=indent + label, subsequent_indent=indent + "  ")
+            lines += textwrap.wrap(
+                text, width, initial_indent=indent + label, subsequent_indent=indent + "  "
+            )
     lines += ["", summary(entries)]
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
-    # A pipe would end the cell; keep everything else (backticks would need balancing).
-    return text.replace("|", "\\|")
+def _text_cell(text: str) -> str:
+    # Statements name things like requires_grad_(): escape what Markdown would read as
+    # emphasis, links or HTML, and the pipe that would end the cell.
+    for char in "\\`*_[]<>|":
+        text = text.replace(char, "\\" + char)
+    return text
 
 
-def markdown(entries: list[Entry], *, torch_version: str, numpy_version: str, today: datetime.date | None = None) -> str:
+def _code_cell(text: str) -> str:
+    # Evidence is observed output (dunders, reprs): shown verbatim as code. A pipe still
+    # ends a table cell inside a code span, so it is escaped; a backtick needs a wider fence.
+    text = text.replace("|", "\\|")
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def markdown(
+    entries: list[Entry], *, torch_version: str, numpy_version: str, today: datetime.date | None = None
+) -> str:
     """The ledger as a Markdown document, stamped with the versions and the date it ran."""
     today = today or datetime.datetime.now(datetime.timezone.utc).date()
     out = [
@@ -60,9 +74,11 @@ def markdown(entries: list[Entry], *, torch_version: str, numpy_version: str, to
         rows = [e for e in entries if e.claim.topic == topic]
         if not rows:
             continue
-        out += ["", f"## {topic}: {description}", "", "| id | claim | verdict | evidence |", "|---|---|---|---|"]
+        out += ["", f"## {topic}: {description}", ""]
+        out += ["| id | claim | verdict | evidence |", "|---|---|---|---|"]
         for e in rows:
             out.append(
-                f"| `{e.claim.id}` | {_cell(e.claim.statement)} | **{e.finding.verdict}** | {_cell(e.finding.evidence)} |"
+                f"| `{e.claim.id}` | {_text_cell(e.claim.statement)} | **{e.finding.verdict}**"
+                f" | {_code_cell(e.finding.evidence)} |"
             )
     return "\n".join(out) + "\n"

@@ -14,7 +14,9 @@ def _zero_d_array() -> Finding:
     t = torch.from_numpy(a)
     seen = array_write_reaches(a, t)
     ok = t.dim() == 0 and tuple(t.shape) == () and t.item() == 5
-    return Finding.decide(ok, f"from_numpy(np.array(5)) -> shape {tuple(t.shape)}, value {t.item()}, shares memory: {seen}")
+    return Finding.decide(
+        ok, f"from_numpy(np.array(5)) -> shape {tuple(t.shape)}, value {t.item()}, shares memory: {seen}"
+    )
 
 
 def _item_python_scalar() -> Finding:
@@ -22,7 +24,8 @@ def _item_python_scalar() -> Finding:
     for name, a in (("int64", np.array([5])), ("float64", np.array([0.5])), ("bool", np.array([True]))):
         observed[name] = type(torch.from_numpy(a).item())
     ok = observed == {"int64": int, "float64": float, "bool": bool}
-    return Finding.decide(ok, "item() types: " + ", ".join(f"{k} -> {v.__name__}" for k, v in observed.items()))
+    types = ", ".join(f"{k} -> {v.__name__}" for k, v in observed.items())
+    return Finding.decide(ok, f"item() types: {types}")
 
 
 CLAIMS = [

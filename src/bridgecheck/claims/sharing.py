@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from bridgecheck import memory
-from bridgecheck.claims.model import CONDITIONAL, Claim, Finding
+from bridgecheck.claims.model import Claim, Finding
 from bridgecheck.claims.probes import (
     array_write_reaches,
     describe_warning,
@@ -80,7 +80,7 @@ def _both_directions_share() -> Finding:
         return Finding.decide(True, f"every path shares: {', '.join(shared)}")
     if not shared:
         return Finding.decide(False, f"every path copies: {', '.join(copied)}")
-    return Finding(CONDITIONAL, f"only some paths share: {', '.join(shared)}; these copy: {', '.join(copied)}")
+    return Finding.conditional(f"via {', '.join(shared)}", f"these copy: {', '.join(copied)}")
 
 
 def _reshape_breaks_link() -> Finding:
@@ -88,9 +88,11 @@ def _reshape_breaks_link() -> Finding:
     t = torch.from_numpy(a)
     plain = shares(a, t.reshape(3, 2))
     transposed = shares(a, t.T.reshape(6))
-    evidence = f"reshape of the contiguous tensor shares: {plain}; reshape of its transpose shares: {transposed}"
+    evidence = (
+        f"reshape of the contiguous tensor shares: {plain}; reshape of its transpose shares: {transposed}"
+    )
     if plain and not transposed:
-        return Finding(CONDITIONAL, f"only when no view is possible (a copy is then made); {evidence}")
+        return Finding.conditional("when no view is possible (a copy is then made)", evidence)
     return Finding.decide(not plain and not transposed, evidence)
 
 
@@ -132,7 +134,8 @@ CLAIMS = [
     Claim(
         "sharing.from-numpy-sees-array-writes",
         TOPIC,
-        "A tensor made with torch.from_numpy uses the array's buffer, so writing into the array later changes the tensor.",
+        "A tensor made with torch.from_numpy uses the array's buffer, so writing into the array later"
+        " changes the tensor.",
         _from_numpy_sees_array_writes,
     ),
     Claim(
@@ -156,7 +159,8 @@ CLAIMS = [
     Claim(
         "sharing.both-directions-share",
         TOPIC,
-        "Whichever direction you convert (array to tensor or tensor to array), the two objects end up on one storage.",
+        "Whichever direction you convert (array to tensor or tensor to array), the two objects end up"
+        " on one storage.",
         _both_directions_share,
     ),
     Claim(
@@ -175,7 +179,8 @@ CLAIMS = [
     Claim(
         "sharing.unpredictable",
         TOPIC,
-        "Whether a converted tensor shares memory can vary unpredictably with PyTorch's dynamic memory management.",
+        "Whether a converted tensor shares memory can vary unpredictably with PyTorch's dynamic memory"
+        " management.",
         _sharing_is_consistent,
     ),
 ]

@@ -11,7 +11,9 @@ from bridgecheck.errors import UsageProblem
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--markdown", metavar="PATH", type=Path, help="also write the ledger as Markdown to PATH")
+    parser.add_argument(
+        "--markdown", metavar="PATH", type=Path, help="also write the ledger as Markdown to PATH"
+    )
     parser.add_argument(
         "--topic",
         action="append",
