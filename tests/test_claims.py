@@ -68,12 +68,14 @@ def test_conditional_verdicts_state_their_conditions(ledger):
 
 
 # Version-independent, documented behaviour: a change here is news and should fail loudly.
+# (Not pinned: claims whose verdict rests on a known bug, e.g. the ulonglong gap in from_numpy.)
 PINNED = {
     "sharing.from-numpy-sees-array-writes": HOLDS,
     "sharing.from-numpy-tensor-writes": HOLDS,
     "sharing.tensor-copies": HOLDS,
-    "dtypes.from-numpy-keeps-dtype": HOLDS,
+    "dtypes.cast-methods": HOLDS,
     "scalars.zero-d-array": HOLDS,
+    "autograd.numpy-inside-no-grad": HOLDS,  # allowed since torch 1.6
     "autograd.requires-grad-separates-memory": DOES_NOT_HOLD,
     "autograd.requires-grad-on-int-array": DOES_NOT_HOLD,
     "autograd.detach-numpy-shares": HOLDS,

@@ -31,11 +31,11 @@ def _default_is_gpu() -> Finding:
 def _uppercase_cpu_name() -> Finding:
     t = torch.from_numpy(np.zeros(2))
     moved, exc = attempt(lambda: t.to("CPU"))
+    lower, lower_exc = attempt(lambda: t.to("cpu"))
+    contrast = f"t.to('cpu') -> {lower.device}" if lower_exc is None else describe_exception(lower_exc)
     if exc is not None:
-        return Finding.decide(
-            False, f"t.to('CPU') raises {describe_exception(exc)} (the lower-case 'cpu' works)"
-        )
-    return Finding.decide(True, f"t.to('CPU') -> {moved.device}")
+        return Finding.decide(False, f"t.to('CPU') raises {describe_exception(exc)}; {contrast}")
+    return Finding.decide(True, f"t.to('CPU') -> {moved.device}; {contrast}")
 
 
 def _to_moves_between() -> Finding:

@@ -6,24 +6,38 @@ import numpy as np
 import torch
 
 from bridgecheck.claims.model import Claim, Finding
-from bridgecheck.claims.probes import dtype_name, with_warnings
+from bridgecheck.claims.probes import attempt, describe_exception, dtype_name, with_warnings
 from bridgecheck.dtypes import NUMPY_TO_TORCH
 
 TOPIC = "dtypes"
 
 
+#: NumPy type codes of the dtypes torch supports, aliases included: ``l``/``q`` are both int64
+#: and ``L``/``Q`` both uint64 on Linux, yet NumPy keeps them as distinct types.
+TYPE_CODES = "?bBhHiIlLqQefdFD"
+
+
 def _from_numpy_keeps_dtype() -> Finding:
-    kept, changed = [], []
-    for name, expected in NUMPY_TO_TORCH.items():
-        got = torch.from_numpy(np.zeros(3, dtype=name)).dtype
-        if got == expected:
-            kept.append(name)
+    kept, changed, refused = [], [], []
+    for code in TYPE_CODES:
+        dtype = np.dtype(code)
+        t, exc = attempt(lambda: torch.from_numpy(np.zeros(3, dtype=dtype)))
+        if exc is not None:
+            why = describe_exception(exc)
+            refused.append((code, f"'{code}' ({dtype.type.__name__}, equal to {dtype.name}): {why}"))
+        elif t.dtype != NUMPY_TO_TORCH[dtype.name]:
+            changed.append(f"'{code}' {dtype.name} -> {dtype_name(t.dtype)}")
         else:
-            changed.append(f"{name}->{dtype_name(got)}")
-    evidence = f"{len(kept)}/{len(NUMPY_TO_TORCH)} dtypes kept their same-named torch dtype"
+            kept.append(code)
+    counted = f"{len(kept)}/{len(TYPE_CODES)} type codes kept their same-named torch dtype"
     if changed:
-        evidence += f"; changed: {', '.join(changed)}"
-    return Finding.decide(not changed, evidence)
+        return Finding.decide(False, f"{counted}; changed: {', '.join(changed)}")
+    if refused:
+        codes = ", ".join(f"'{code}'" for code, _ in refused)
+        return Finding.conditional(
+            f"for arrays not typed {codes}", f"{counted}; refused: {'; '.join(text for _, text in refused)}"
+        )
+    return Finding.decide(True, f"{counted} ({TYPE_CODES})")
 
 
 def _cast_methods() -> Finding:
