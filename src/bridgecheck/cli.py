@@ -16,6 +16,7 @@ from bridgecheck.errors import UsageProblem
 #: subcommand -> one-line help. Module: bridgecheck.commands.<name>.
 COMMANDS = {
     "run": "run the conformance suite against the installed torch and numpy",
+    "claims": "check common tutorial claims about the bridge on the installed versions",
 }
 
 

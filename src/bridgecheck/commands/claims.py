@@ -1,0 +1,50 @@
+"""``bridgecheck claims``: the ledger of common tutorial claims, checked on the installed versions."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bridgecheck.claims.topics import TOPICS
+from bridgecheck.environment import require_bridge
+from bridgecheck.errors import UsageProblem
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--markdown", metavar="PATH", type=Path, help="also write the ledger as Markdown to PATH"
+    )
+    parser.add_argument(
+        "--topic",
+        action="append",
+        choices=list(TOPICS),
+        help="only claims of this topic (repeatable; default: all)",
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    """Print the ledger; exit 1 when a check broke (verdict ``error``), else 0.
+
+    Claims that do not hold are findings, not failures: the exit status only says whether
+    every check could reach a verdict.
+    """
+    require_bridge()
+    # Imported only now: these import torch, which require_bridge has just vouched for.
+    import numpy
+    import torch
+
+    from bridgecheck.claims import registry, render, runner
+    from bridgecheck.claims.model import ERROR
+
+    if args.markdown is not None and not args.markdown.parent.is_dir():
+        raise UsageProblem(f"cannot write {args.markdown}: folder {args.markdown.parent} does not exist")
+    entries = runner.run(registry.select(args.topic))
+    print(render.table(entries))
+    if args.markdown is not None:
+        text = render.markdown(entries, torch_version=torch.__version__, numpy_version=numpy.__version__)
+        try:
+            args.markdown.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageProblem(f"cannot write {args.markdown}: {exc.strerror or exc}") from None
+        print(f"wrote {args.markdown}")
+    return 1 if any(e.finding.verdict == ERROR for e in entries) else 0

@@ -1,0 +1,247 @@
+"""The claims ledger: every check reaches a verdict, documented verdicts stay put, CLI output.
+
+The ledger is computed once per module (a few seconds) and shared by the tests that read it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import signal
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from bridgecheck import cli
+from bridgecheck.claims import registry, render, runner, timing
+from bridgecheck.claims.model import (
+    CONDITIONAL,
+    DOES_NOT_HOLD,
+    ERROR,
+    HOLDS,
+    NO_CUDA,
+    VERDICTS,
+    Claim,
+    Finding,
+)
+from bridgecheck.claims.topics import TOPICS
+
+ALL_IDS = [c.id for c in registry.CLAIMS]
+GPU_IDS = [c.id for c in registry.CLAIMS if c.needs_cuda]
+HAS_CUDA = torch.cuda.is_available()
+DOCS_LEDGER = Path(__file__).resolve().parents[1] / "docs" / "claims.md"
+
+
+@pytest.fixture(scope="module")
+def ledger() -> dict[str, Finding]:
+    return {e.claim.id: e.finding for e in runner.run(list(registry.CLAIMS))}
+
+
+# --- the ledger as a whole ---------------------------------------------------------------
+
+
+def test_ledger_has_enough_claims_with_unique_ids():
+    assert len(ALL_IDS) >= 25
+    assert len(set(ALL_IDS)) == len(ALL_IDS)
+
+
+def test_every_topic_has_claims_and_every_claim_a_known_topic():
+    assert {c.topic for c in registry.CLAIMS} == set(TOPICS)
+
+
+@pytest.mark.parametrize("claim_id", ALL_IDS)
+def test_every_check_reaches_a_verdict(ledger, claim_id):
+    finding = ledger[claim_id]
+    assert finding.verdict in VERDICTS
+    assert finding.verdict != ERROR, finding.evidence
+    assert finding.evidence and "\n" not in finding.evidence
+
+
+def test_conditional_verdicts_state_their_conditions(ledger):
+    for claim_id, finding in ledger.items():
+        if finding.verdict == CONDITIONAL:
+            assert finding.evidence.startswith("only "), (claim_id, finding.evidence)
+
+
+# Version-independent, documented behaviour: a change here is news and should fail loudly.
+# (Not pinned: claims whose verdict rests on a known bug, e.g. the ulonglong gap in from_numpy.)
+PINNED = {
+    "sharing.from-numpy-sees-array-writes": HOLDS,
+    "sharing.from-numpy-tensor-writes": HOLDS,
+    "sharing.tensor-copies": HOLDS,
+    "dtypes.cast-methods": HOLDS,
+    "scalars.zero-d-array": HOLDS,
+    "autograd.numpy-inside-no-grad": HOLDS,  # allowed since torch 1.6
+    "autograd.requires-grad-separates-memory": DOES_NOT_HOLD,
+    "autograd.requires-grad-on-int-array": DOES_NOT_HOLD,
+    "autograd.detach-numpy-shares": HOLDS,
+    "autograd.numpy-refuses-grad-tensor": CONDITIONAL,  # allowed under no_grad since torch 1.6
+    "devices.default-is-gpu": DOES_NOT_HOLD,
+    "layout.non-contiguous-needs-copy": CONDITIONAL,  # only negative strides are refused
+}
+
+
+@pytest.mark.parametrize("claim_id", sorted(PINNED))
+def test_documented_verdicts(ledger, claim_id):
+    assert ledger[claim_id].verdict == PINNED[claim_id], ledger[claim_id].evidence
+
+
+# --- GPU claims ----------------------------------------------------------------------------
+
+
+def test_there_are_gpu_claims():
+    assert GPU_IDS
+
+
+@pytest.mark.skipif(HAS_CUDA, reason="CUDA present: GPU claims are checked for real (see the cuda test)")
+@pytest.mark.parametrize("claim_id", GPU_IDS)
+def test_gpu_claims_unchecked_without_cuda(ledger, claim_id):
+    assert ledger[claim_id].verdict == NO_CUDA
+
+
+@pytest.mark.cuda
+@pytest.mark.parametrize("claim_id", GPU_IDS)
+def test_gpu_claims_checked_with_cuda(ledger, claim_id):
+    assert ledger[claim_id].verdict in (HOLDS, DOES_NOT_HOLD, CONDITIONAL), ledger[claim_id].evidence
+
+
+# --- speed: robust criteria --------------------------------------------------------------
+
+
+def test_zero_copy_speed_claim_meets_its_margin(ledger):
+    finding = ledger["performance.from-numpy-cheaper-than-copy"]
+    assert finding.verdict == HOLDS, finding.evidence
+    ratio = float(re.search(r"ratio ([\d.]+)x", finding.evidence).group(1))
+    assert ratio >= 10
+
+
+def test_compare_takes_ratio_of_medians():
+    import time
+
+    result = timing.compare(lambda: time.sleep(0.002), lambda: None, repeats=5, fast_calls=100)
+    assert result.repeats == 5
+    assert result.slow_s >= 0.002
+    assert result.ratio > 10  # a sleep against a no-op: far beyond any scheduling noise
+
+
+# --- honesty of the checks and of the runner -----------------------------------------------
+
+
+def test_sharing_verdict_follows_observed_behaviour(monkeypatch):
+    # A from_numpy that copied would have to flip the verdict: nothing is hard-coded.
+    real = torch.from_numpy
+    monkeypatch.setattr(torch, "from_numpy", lambda a: real(a).clone())
+    finding = runner.evaluate(registry.by_id("sharing.from-numpy-sees-array-writes"))
+    assert finding.verdict == DOES_NOT_HOLD, finding.evidence
+
+
+def test_copy_verdict_follows_observed_behaviour(monkeypatch):
+    monkeypatch.setattr(torch, "tensor", torch.as_tensor)  # an aliasing impostor
+    finding = runner.evaluate(registry.by_id("sharing.tensor-copies"))
+    assert finding.verdict == DOES_NOT_HOLD, finding.evidence
+
+
+def _claim(check, **kw) -> Claim:
+    return Claim("sharing.synthetic", "sharing", "synthetic claim for the runner", check, **kw)
+
+
+def test_raising_check_is_an_error_not_a_pass():
+    def broken():
+        raise KeyError("oops")
+
+    finding = runner.evaluate(_claim(broken))
+    assert finding.verdict == ERROR and "KeyError" in finding.evidence
+
+
+def test_check_returning_no_finding_is_an_error():
+    assert runner.evaluate(_claim(lambda: True)).verdict == ERROR
+
+
+def test_isolated_crash_is_an_error():
+    # SIGKILL rather than abort(): same "process died" path, without a faulthandler dump.
+    finding = runner.evaluate(_claim(lambda: os.kill(os.getpid(), signal.SIGKILL), isolate=True))
+    assert finding.verdict == ERROR and "SIGKILL" in finding.evidence
+
+
+def test_isolated_check_returns_its_finding():
+    finding = runner.evaluate(_claim(lambda: Finding(HOLDS, "seen in a child"), isolate=True))
+    assert finding == Finding(HOLDS, "seen in a child")
+
+
+def test_cuda_claims_are_not_run_without_cuda(monkeypatch):
+    monkeypatch.setattr(runner, "cuda_available", lambda: False)
+
+    def must_not_run():
+        raise AssertionError("ran without CUDA")
+
+    assert runner.evaluate(_claim(must_not_run, needs_cuda=True)).verdict == NO_CUDA
+
+
+def test_finding_rejects_unknown_verdicts_and_keeps_one_line():
+    with pytest.raises(ValueError):
+        Finding("probably", "x")
+    with pytest.raises(ValueError):
+        Finding(CONDITIONAL, "no conditions stated")
+    assert Finding.conditional("on Tuesdays", "seen").evidence == "only on Tuesdays; seen"
+    assert Finding(HOLDS, "two\nlines").evidence == "two lines"
+
+
+# --- rendering and the command line --------------------------------------------------------
+
+
+def test_markdown_is_stamped_and_escapes_cells():
+    claim = Claim("sharing.x", "sharing", "requires_grad_() on a | b", lambda: None)
+    entries = [runner.Entry(claim, Finding(HOLDS, "__array__ said a | b"))]
+    text = render.markdown(entries, torch_version="9.9", numpy_version="8.8", today=datetime.date(2030, 1, 2))
+    assert "Generated on 2030-01-02 with torch 9.9, numpy 8.8" in text
+    assert "| requires\\_grad\\_() on a \\| b |" in text
+    assert "| `__array__ said a \\| b` |" in text
+
+
+def test_cli_prints_the_ledger(capsys):
+    assert cli.main(["claims", "--topic", "scalars"]) == 0
+    out = capsys.readouterr().out
+    assert "scalars.zero-d-array" in out and "evidence:" in out
+    assert "2 claims: 2 holds" in out
+    assert "sharing." not in out
+
+
+def test_cli_writes_markdown(tmp_path, capsys):
+    path = tmp_path / "claims.md"
+    assert cli.main(["claims", "--topic", "devices", "--topic", "scalars", "--markdown", str(path)]) == 0
+    text = path.read_text(encoding="utf-8")
+    assert f"torch {torch.__version__}, numpy {np.__version__}" in text
+    assert re.search(r"Generated on \d{4}-\d{2}-\d{2}", text)
+    assert "## devices:" in text and "## scalars:" in text and "## sharing" not in text
+    if not HAS_CUDA:
+        assert "| `devices.to-moves-between` |" in text and f"**{NO_CUDA}**" in text
+    assert f"wrote {path}" in capsys.readouterr().out
+
+
+def test_cli_rejects_unknown_topic():
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["claims", "--topic", "astrology"])
+    assert exc.value.code == 2
+
+
+def test_cli_markdown_into_missing_folder(tmp_path, capsys):
+    assert cli.main(["claims", "--topic", "scalars", "--markdown", str(tmp_path / "no" / "x.md")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "does not exist" in err[0]
+
+
+def test_cli_without_torch_says_so_in_one_line(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "torch", None)  # makes "import torch" fail
+    assert cli.main(["claims"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cannot import torch" in err[0]
+
+
+def test_committed_ledger_lists_every_claim():
+    # docs/claims.md is generated by the command; regenerate it when claims are added or renamed.
+    text = DOCS_LEDGER.read_text(encoding="utf-8")
+    assert set(re.findall(r"^\| `([\w.-]+)` \|", text, flags=re.M)) == set(ALL_IDS)
