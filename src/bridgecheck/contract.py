@@ -198,6 +198,13 @@ def expect(
         raise error(call.failure(f"{aspect} is {got!r}, expected {expected!r}", detail, probe))
 
 
+def expect_returned(call: Call, observed: Observed) -> bool:
+    """The call returned (aspect ``raises`` is ``"returned"``). True when there is a result to
+    check further; False when a known deviation says it raises (nothing more to check)."""
+    expect(call, "raises", observed.kind, "returned", detail=observed.message[:300])
+    return observed.exc is None
+
+
 def expect_raises(call: Call, observed: Observed, exc_type: type[BaseException], match: str = "") -> None:
     """The call raised ``exc_type`` (aspect ``raises``) with ``match`` in its message."""
     expect(call, "raises", observed.kind, exc_type.__name__, detail=observed.message[:300])

@@ -77,6 +77,24 @@ def bitwise_equal(a: np.ndarray, t: torch.Tensor, *, dtype: torch.dtype | None =
     return Verdict(True)
 
 
+def values_equal(a: np.ndarray, t: torch.Tensor) -> Verdict:
+    """Same shape and the same values, NaN equal to NaN whatever its payload, -0.0 apart
+    from 0.0: the contract of a cast, where payloads are not promised by either library.
+    """
+    a = np.asarray(a)
+    if tuple(t.shape) != a.shape:
+        return Verdict(False, f"shape {tuple(t.shape)} != array shape {a.shape}")
+    want = a.astype(a.dtype.newbyteorder("="), copy=False)
+    dense = np.frombuffer(tensor_bits(t), dtype=np.dtype(str(t.dtype).removeprefix("torch."))).reshape(a.shape)
+    for i, (x, y) in enumerate(zip(want.reshape(-1).tolist(), dense.reshape(-1).tolist())):
+        same = (x == y and np.signbit(np.real(x)) == np.signbit(np.real(y))) or (
+            isinstance(x, (float, complex)) and np.isnan(x) and np.isnan(y)
+        )
+        if not same:
+            return Verdict(False, f"element {i} (C order): expected {x!r}, tensor holds {y!r}")
+    return Verdict(True)
+
+
 def arrays_bitwise_equal(a: np.ndarray, b: np.ndarray) -> Verdict:
     """Same shape, same dtype (byte order aside) and identical bits, for two arrays."""
     a, b = np.asarray(a), np.asarray(b)
