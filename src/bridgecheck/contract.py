@@ -205,6 +205,15 @@ def expect_returned(call: Call, observed: Observed) -> bool:
     return observed.exc is None
 
 
+def expect_refused(call: Call, observed: Observed, match: str = "") -> None:
+    """The call raised *some* exception (aspect ``refused``), with ``match`` in its message:
+    for refusals whose exception type no documentation pins down. A crash or a silent
+    success fails."""
+    expect(call, "refused", observed.exc is not None, True, detail=f"returned {type(observed.value).__name__}")
+    if match and match not in observed.message:
+        raise BridgeViolation(call.failure(f"message {observed.message[:300]!r} lacks {match!r}"))
+
+
 def expect_raises(call: Call, observed: Observed, exc_type: type[BaseException], match: str = "") -> None:
     """The call raised ``exc_type`` (aspect ``raises``) with ``match`` in its message."""
     expect(call, "raises", observed.kind, exc_type.__name__, detail=observed.message[:300])

@@ -27,16 +27,24 @@ class Verdict:
         return self.equal
 
 
+_CARRIERS = {1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64}
+
+
 def tensor_bits(t: torch.Tensor) -> bytes:
-    """Raw element bytes of ``t`` in C order, conj/neg bits resolved, on the host."""
+    """Raw element bytes of ``t`` in C order, conj/neg bits resolved, on the host.
+
+    The tensor is reinterpreted as same-size integers before it is copied, so the copy
+    cannot normalise anything: a bool byte 0x80 stays 0x80, a NaN keeps its payload.
+    """
     plain = t.detach().cpu().resolve_conj().resolve_neg()
     if plain.numel() == 0:
         return b""
-    # A fresh buffer with standard strides: .contiguous() may keep odd strides of size-1
-    # axes, and viewing those as bytes fails.
-    dense = torch.empty(plain.numel(), dtype=plain.dtype)
-    dense.view(plain.shape).copy_(plain)
-    return bytes(dense.view(torch.uint8).tolist())
+    if plain.is_complex():
+        plain = torch.view_as_real(plain)
+    ints = plain.view(_CARRIERS[plain.element_size()])  # same size: works for any strides
+    dense = torch.empty(ints.shape, dtype=ints.dtype)
+    dense.copy_(ints)
+    return bytes(dense.reshape(-1).view(torch.uint8).tolist())
 
 
 def array_bits(a: np.ndarray) -> bytes:
