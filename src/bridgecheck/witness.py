@@ -27,6 +27,8 @@ NAMESPACE = {
     "array": lambda **recipe: cases.from_recipe("array", **recipe),
     "scalar": lambda **recipe: cases.from_recipe("scalar", **recipe),
     "tensor": lambda **recipe: cases.from_recipe("tensor", **recipe),
+    # A conformance module, for helpers a witness needs: load('test_readonly_warnings').
+    "load": lambda name: importlib.import_module(f"conformance.{name}"),
     # Rows of the conformance tables, by their code: converter('torch.asarray(a)').
     "converter": lambda code: importlib.import_module("conformance.converters").converter(code),
 }
