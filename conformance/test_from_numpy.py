@@ -2,20 +2,18 @@
 
 Values, sharing and the layout refusals are checked for every conversion in
 ``test_ndarray_to_tensor.py``. Here: only ndarrays are accepted (not NumPy scalars, lists,
-Python numbers or tensors: TypeError); the tensor keeps the array alive; and "the returned
-tensor is not resizable" while the two alias (torch docs, ``torch.from_numpy``).
+Python numbers or tensors: TypeError). Lifetime and resizing of every aliasing conversion are
+in ``test_ndarray_to_tensor.py``.
 """
 
 from __future__ import annotations
 
-import weakref
 
 import numpy as np
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridgecheck.equality import array_bits, tensor_bits
 from bridgecheck.contract import Call, expect, expect_raises, observe
 from bridgecheck.expectations import expect_converted
 from bridgecheck.strategies import ACCEPTED_LAYOUTS, arrays, numpy_dtypes, numpy_scalars
@@ -35,33 +33,3 @@ def test_from_numpy_refuses_non_arrays(obj):
     result = observe(torch.from_numpy, obj)
     call = Call("torch.from_numpy", f"torch.from_numpy({obj!r})", {})
     expect_raises(call, result, TypeError, "expected np.ndarray")
-
-
-@given(case=arrays(layouts=["c-order", "fortran", "offset", "stepped"], min_side=1))
-def test_from_numpy_keeps_the_memory_alive(case):
-    """The tensor holds a reference to the array: dropping the array frees nothing.
-
-    Reference counting frees both at once (no cycles), so no ``gc.collect()`` is needed,
-    and a collector pass would cost more than the whole property.
-    """
-    call = from_numpy_call(case)
-    a = case.array.copy()  # an array only this test references
-    expected = array_bits(a)
-    ref = weakref.ref(a)
-    t = torch.from_numpy(a)
-    del a
-    expect(call, "array alive while the tensor lives", ref() is not None, True)
-    expect(call, "bits after the array is dropped", tensor_bits(t) == expected, True)
-    del t
-    expect(call, "array freed with the tensor", ref() is None, True)
-
-
-@given(case=arrays(layouts=["c-order"], min_dims=1, min_side=1))
-def test_from_numpy_locks_resizing(case):
-    call = from_numpy_call(case)
-    a = case.array.copy()
-    t = torch.from_numpy(a)
-    grow = observe(a.resize, (a.size + 1,))
-    expect(call, "ndarray.resize while aliased raises", grow.kind, "ValueError", detail=grow.message[:200])
-    grow_t = observe(t.resize_, (t.numel() + 8,))
-    expect(call, "Tensor.resize_ beyond the array raises", grow_t.kind, "RuntimeError", detail=grow_t.message[:200])

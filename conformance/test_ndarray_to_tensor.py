@@ -10,12 +10,15 @@ validating row too, with the same exception type, and the input is left unchange
 
 from __future__ import annotations
 
+import weakref
+
 import pytest
 import torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bridgecheck.contract import expect, expect_raises, expect_returned, guarded, observe
+from bridgecheck.equality import array_bits, tensor_bits
 from bridgecheck.expectations import expect_converted
 from bridgecheck.strategies import ACCEPTED_LAYOUTS, arrays, numpy_dtypes
 from conformance.converters import ANY_DTYPE, GRAD_ROWS, VALIDATING, ids
@@ -97,3 +100,38 @@ def test_ignores_the_default_dtype(conv, case):
         finally:
             torch.set_default_dtype(previous)
         expect(call, f"dtype under default {default}", str(t.dtype), f"torch.{case.array.dtype.name}")
+
+
+ALIASING = tuple(c for c in ANY_DTYPE if c.shares)
+
+
+@pytest.mark.parametrize("conv", ALIASING, ids=ids(ALIASING))
+@given(case=arrays(layouts=["c-order", "fortran", "offset", "stepped"], min_dims=1, min_side=1))
+def test_alias_keeps_the_array_alive(conv, case):
+    """The tensor holds a reference to the array: dropping the array frees nothing, and the
+    array goes with the tensor. (0-d arrays: asarray copies them, see asarray-0d-copies.) Reference counting frees both at once (no cycles), so no
+    ``gc.collect()`` is needed (a collector pass costs more than the whole property)."""
+    call = conv.call(case)
+    a = case.array.copy()  # an array only this test references
+    expected = array_bits(a)
+    ref = weakref.ref(a)
+    t = conv.fn(a)
+    del a
+    expect(call, "array alive while the tensor lives", ref() is not None, True)
+    expect(call, "bits after the array is dropped", tensor_bits(t) == expected, True)
+    del t
+    expect(call, "array freed with the tensor", ref() is None, True)
+
+
+@pytest.mark.parametrize("conv", ALIASING, ids=ids(ALIASING))
+@given(case=arrays(layouts=["c-order"], min_dims=1, min_side=1))
+def test_alias_locks_resizing(conv, case):
+    """Neither side may be resized while they alias (torch docs: "The returned tensor is not
+    resizable"; NumPy refuses to resize an array that is referenced)."""
+    call = conv.call(case)
+    a = case.array.copy()
+    t = conv.fn(a)
+    grow = observe(a.resize, (a.size + 1,))
+    expect(call, "ndarray.resize while aliased raises", grow.kind, "ValueError", detail=grow.message[:200])
+    grow_t = observe(t.detach().resize_, (t.numel() + 8,))
+    expect(call, "Tensor.resize_ beyond the array raises", grow_t.kind, "RuntimeError", detail=grow_t.message[:200])
