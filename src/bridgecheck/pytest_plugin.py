@@ -46,6 +46,21 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without a bridge, keep only ``test_bridge_available`` of the conformance properties."""
+    from bridgecheck.bridge import unavailable_reason
+
+    if unavailable_reason() is None:
+        return
+    keep, drop = [], []
+    for item in items:
+        in_conformance = "conformance" in item.path.parts
+        (drop if in_conformance and item.name != "test_bridge_available" else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("cuda") and not cuda_available():
         pytest.skip("CUDA absent: torch.cuda.is_available() is False")
