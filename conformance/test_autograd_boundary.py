@@ -96,7 +96,9 @@ def test_gradients_reach_leaves_made_from_arrays(case, route):
     (t * t).sum().backward()
     call = Call(route.split("(")[0], f"[(t := {route}), (t * t).sum().backward(), t.grad][-1]", {"a": case})
     expect(call, "is_leaf", t.is_leaf, True)
-    verdict = bitwise_equal(np.asarray(a) + np.asarray(a), t.grad) if t.grad is not None else None
+    with np.errstate(all="ignore"):  # inf and NaN double as they do in torch
+        twice = np.asarray(a) + np.asarray(a)
+    verdict = bitwise_equal(twice, t.grad) if t.grad is not None else None
     expect(call, "grad is 2 a", bool(verdict), True, detail=verdict.reason if verdict is not None else "t.grad is None")
 
 
@@ -137,7 +139,7 @@ def test_numpy_writes_bypass_the_version_counter(case, route):
     expect(call, "version counter bumped by a NumPy write", t._version != before, False)
     backward = observe(y.backward)
     expect(call, "backward after the NumPy write raises", backward.kind, "returned", detail=backward.message[:300])
-    verdict = bitwise_equal(written + written, t.grad)
+    verdict = bitwise_equal(written + written, t.grad)  # written holds 3s and 5s: no overflow
     expect(call, "grad is 2 × the written values", verdict.equal, True, detail=verdict.reason)
     with torch.no_grad():
         t.copy_(torch.zeros_like(t))
