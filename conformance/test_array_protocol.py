@@ -15,7 +15,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
