@@ -1,0 +1,225 @@
+"""Run the census so that crashes and warn-once state cannot change its answer.
+
+Three processes, each for a reason:
+
+1. the caller (pytest's controller, ``bridgecheck run``) starts
+2. a *fresh* Python (``python -m bridgecheck.census.sweep``): its torch has fired no
+   warning, changed no default dtype and initialised no CUDA, whatever the caller did. It
+   imports torch once, turns on ``torch.set_warn_always(True)`` and then forks
+3. a *worker* that runs cells in order, writing ``S <index>`` to a pipe before each cell and
+   ``R <json>`` after it. When the worker dies (``torch.from_dlpack`` of a negative-stride
+   array aborts on torch 2.13) or hangs past ``cell_timeout``, the server records the cell
+   it announced as ``crash:SIGABRT`` (``crash:TIMEOUT``) and forks a new worker at the next
+   cell. A fork costs milliseconds with torch already imported; a new interpreter would cost
+   seconds per crash.
+
+Warn-once: torch emits some warnings once per process (TORCH_WARN_ONCE: the read-only array
+warning of ``from_numpy``/``as_tensor``/``asarray``, the non-writable buffer warning of
+``frombuffer``). Recorded as-is, the first read-only cell would warn and every later one not,
+so the census would depend on cell order and on which worker a crash restarted. The server
+enables ``torch.set_warn_always(True)`` (and each cell records with the Python filter
+"always"), so a cell's ``warnings`` answer "does this call warn?", the same in any order or
+process. Whether a warning is once-per-process is left to the properties; the census
+documents this choice as ``warn_mode: "warn-always"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import select as selectmod
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WARN_MODE = "warn-always"
+
+
+class CensusError(RuntimeError):
+    """The census could not run at all (not: a cell crashed - that is a result)."""
+
+
+# --- caller side ---------------------------------------------------------------------------
+
+def run(*, select: str | None = None, inject_crash: str | None = None, reverse: bool = False,
+        cell_timeout: float = 30.0, timeout: float = 600.0) -> dict:
+    """Run the census in a fresh interpreter; return the report's ``census`` object.
+
+    ``select`` keeps cells whose id matches the glob; ``inject_crash`` makes the worker abort
+    on matching cells (a test hook for crash survival); ``reverse`` runs cells in reverse
+    order (a test hook for order independence; results come back in canonical order).
+    """
+    import bridgecheck
+
+    env = dict(os.environ)
+    # The child must import this very bridgecheck (a worktree's src/ may shadow an install).
+    src = str(Path(bridgecheck.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
+    with tempfile.TemporaryDirectory(prefix="bridgecheck-census-") as tmp:
+        out = Path(tmp, "census.json")
+        cmd = [sys.executable, "-m", "bridgecheck.census.sweep", "--out", str(out),
+               "--cell-timeout", str(cell_timeout)]
+        if select:
+            cmd += ["--select", select]
+        if inject_crash:
+            cmd += ["--inject-crash", inject_crash]
+        if reverse:
+            cmd.append("--reverse")
+        try:
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise CensusError(f"census took longer than {timeout:.0f} s") from None
+        if proc.returncode != 0 or not out.exists():
+            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            raise CensusError(f"census process failed (exit {proc.returncode}): {last}")
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+# --- server side (the fresh interpreter) ---------------------------------------------------
+
+def _signal_name(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            return signal.Signals(number).name
+        except ValueError:
+            return f"signal {number}"
+    return f"exit {os.WEXITSTATUS(status)}"
+
+
+def _crash_message(err) -> str:
+    """The line of the dying worker's stderr that says why (``what(): ...`` for C++)."""
+    from bridgecheck.census.cells import clean_message
+
+    err.seek(0)
+    lines = [ln.strip() for ln in err.read().decode(errors="replace").splitlines() if ln.strip()]
+    why = next((ln for ln in lines if "what():" in ln), lines[0] if lines else "")
+    return clean_message(why)
+
+
+def _worker(cells, order, start: int, out_fd: int, err_fd: int, inject: str | None) -> None:
+    """Run cells ``order[start:]``; never returns."""
+    from bridgecheck.census.cells import observe
+
+    try:
+        for pos in range(start, len(order)):
+            cell = cells[order[pos]]
+            # Only the crashing cell's stderr should be left when the parent reads it.
+            os.ftruncate(err_fd, 0)
+            os.lseek(err_fd, 0, os.SEEK_SET)
+            os.write(out_fd, f"S {pos}\n".encode())
+            if inject and fnmatch.fnmatchcase(cell.id, inject):
+                os.abort()
+            result = observe(cell)
+            os.write(out_fd, b"R " + json.dumps(result).encode() + b"\n")
+        os.write(out_fd, b"D\n")
+    finally:
+        os._exit(0)
+
+
+def _events(fd: int, pid: int, cell_timeout: float):
+    """Lines from the worker; ``("timeout", None)`` after ``cell_timeout`` s of silence."""
+    buf = b""
+    while True:
+        ready, _, _ = selectmod.select([fd], [], [], cell_timeout)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            yield "timeout", None
+            return
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return
+        buf += chunk
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            yield line[:1].decode(), line[2:]
+
+
+def sweep(cells, *, inject: str | None = None, reverse: bool = False, cell_timeout: float = 30.0):
+    """Observe every cell, surviving crashes; returns ``(results in cells order, restarts)``."""
+    import torch
+
+    from bridgecheck import build
+    from bridgecheck.census.cells import blank, observe
+
+    torch.set_warn_always(True)  # see the module docstring: warn-once must not leak order
+    build._memmap_dir()  # made here, so it is removed at our exit (workers skip atexit)
+    order = list(range(len(cells)))[:: -1 if reverse else 1]
+    results: dict[int, dict] = {}
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows: no isolation, best effort
+        return [observe(c) for c in cells], 0
+    restarts = 0
+    pos = 0
+    while pos < len(order):
+        read_fd, write_fd = os.pipe()
+        err = tempfile.TemporaryFile()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_fd)
+            os.dup2(err.fileno(), 2)
+            _worker(cells, order, pos, write_fd, 2, inject)
+        os.close(write_fd)
+        current, done, timed_out = None, False, False
+        for kind, payload in _events(read_fd, pid, cell_timeout):
+            if kind == "S":
+                current = int(payload)
+            elif kind == "R":
+                results[order[current]] = json.loads(payload)
+                current = None
+            elif kind == "D":
+                done = True
+            elif kind == "timeout":
+                timed_out = True
+        os.close(read_fd)
+        _, status = os.waitpid(pid, 0)
+        if done:
+            err.close()
+            break
+        if current is None:
+            err.close()
+            raise CensusError(f"census worker died between cells ({_signal_name(status)})")
+        record = blank(cells[order[current]])
+        record["exception"] = "crash:TIMEOUT" if timed_out else f"crash:{_signal_name(status)}"
+        record["message"] = _crash_message(err)
+        err.close()
+        results[order[current]] = record
+        restarts += 1
+        pos = current + 1
+    return [results[i] for i in range(len(cells))], restarts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bridgecheck.census.sweep")
+    parser.add_argument("--out", required=True, help="write the census JSON object here")
+    parser.add_argument("--select", default=None, help="only cells whose id matches this glob")
+    parser.add_argument("--inject-crash", default=None, help="(testing) abort on cells matching this glob")
+    parser.add_argument("--reverse", action="store_true", help="(testing) run cells in reverse order")
+    parser.add_argument("--cell-timeout", type=float, default=30.0)
+    args = parser.parse_args(argv)
+
+    from bridgecheck.census.cells import all_cells, select
+
+    started = time.time()
+    cells = select(all_cells(), args.select)
+    results, restarts = sweep(cells, inject=args.inject_crash, reverse=args.reverse,
+                              cell_timeout=args.cell_timeout)
+    census = {
+        "warn_mode": WARN_MODE,
+        "select": args.select,
+        "duration_s": round(time.time() - started, 2),
+        "restarts": restarts,
+        "cells": results,
+    }
+    Path(args.out).write_text(json.dumps(census, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
