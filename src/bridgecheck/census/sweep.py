@@ -99,7 +99,7 @@ def _crash_message(err) -> str:
     err.seek(0)
     lines = [ln.strip() for ln in err.read().decode(errors="replace").splitlines() if ln.strip()]
     why = next((ln for ln in lines if "what():" in ln), lines[0] if lines else "")
-    return clean_message(why)
+    return clean_message(why.split("what():", 1)[-1])
 
 
 def _worker(cells, order, start: int, out_fd: int, err_fd: int, inject: str | None) -> None:
