@@ -46,38 +46,68 @@ class CensusError(RuntimeError):
 
 # --- caller side ---------------------------------------------------------------------------
 
-def run(*, select: str | None = None, inject_crash: str | None = None, reverse: bool = False,
-        cell_timeout: float = 30.0, timeout: float = 600.0) -> dict:
-    """Run the census in a fresh interpreter; return the report's ``census`` object.
+class Job:
+    """A census running in its own interpreter; ``result()`` waits for it.
 
-    ``select`` keeps cells whose id matches the glob; ``inject_crash`` makes the worker abort
-    on matching cells (a test hook for crash survival); ``reverse`` runs cells in reverse
-    order (a test hook for order independence; results come back in canonical order).
+    Starting is separate from waiting so that pytest can run the census *while* the suite
+    runs (the plugin starts it at session start): its seconds then cost nothing extra.
     """
+
+    def __init__(self, cmd: list[str], env: dict, timeout: float) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="bridgecheck-census-")
+        self.out = Path(self._tmp.name, "census.json")
+        self._err = open(Path(self._tmp.name, "stderr.txt"), "w+b")  # a file cannot fill up and block
+        self.timeout = timeout
+        self.started = time.time()
+        self.proc = subprocess.Popen([*cmd, "--out", str(self.out)], env=env,
+                                     stdout=subprocess.DEVNULL, stderr=self._err)
+
+    def result(self) -> dict:
+        try:
+            left = max(1.0, self.timeout - (time.time() - self.started))
+            try:
+                status = self.proc.wait(timeout=left)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise CensusError(f"census took longer than {self.timeout:.0f} s") from None
+            if status != 0 or not self.out.exists():
+                self._err.seek(0)
+                lines = self._err.read().decode(errors="replace").strip().splitlines()
+                raise CensusError(f"census process failed (exit {status}): {lines[-1] if lines else 'no output'}")
+            return json.loads(self.out.read_text(encoding="utf-8"))
+        finally:
+            self._err.close()
+            self._tmp.cleanup()
+
+
+def start(*, select: str | None = None, inject_crash: str | None = None, reverse: bool = False,
+          cell_timeout: float = 30.0, timeout: float = 600.0) -> Job:
+    """Start the census in a fresh interpreter (see ``run`` for the arguments)."""
     import bridgecheck
 
     env = dict(os.environ)
     # The child must import this very bridgecheck (a worktree's src/ may shadow an install).
     src = str(Path(bridgecheck.__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
-    with tempfile.TemporaryDirectory(prefix="bridgecheck-census-") as tmp:
-        out = Path(tmp, "census.json")
-        cmd = [sys.executable, "-m", "bridgecheck.census.sweep", "--out", str(out),
-               "--cell-timeout", str(cell_timeout)]
-        if select:
-            cmd += ["--select", select]
-        if inject_crash:
-            cmd += ["--inject-crash", inject_crash]
-        if reverse:
-            cmd.append("--reverse")
-        try:
-            proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise CensusError(f"census took longer than {timeout:.0f} s") from None
-        if proc.returncode != 0 or not out.exists():
-            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            raise CensusError(f"census process failed (exit {proc.returncode}): {last}")
-        return json.loads(out.read_text(encoding="utf-8"))
+    cmd = [sys.executable, "-m", "bridgecheck.census.sweep", "--cell-timeout", str(cell_timeout)]
+    if select:
+        cmd += ["--select", select]
+    if inject_crash:
+        cmd += ["--inject-crash", inject_crash]
+    if reverse:
+        cmd.append("--reverse")
+    return Job(cmd, env, timeout)
+
+
+def run(**options) -> dict:
+    """Run the census in a fresh interpreter; return the report's ``census`` object.
+
+    ``select`` keeps cells whose id matches the glob; ``inject_crash`` makes the worker abort
+    on matching cells (a test hook for crash survival); ``reverse`` runs cells in reverse
+    order (a test hook for order independence; results come back in canonical order).
+    """
+    return start(**options).result()
 
 
 # --- server side (the fresh interpreter) ---------------------------------------------------

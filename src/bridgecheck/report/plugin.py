@@ -152,6 +152,18 @@ class Reporter:
         self.collector = Collector()
         self.started = time.time()
         self.written: tuple[Path, dict] | None = None
+        self.census_job = None
+        self.census_error: str | None = None
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # The census runs in its own fresh interpreter, concurrently with the suite.
+        if self.config.getoption("bridgecheck_census") and not _is_worker(self.config):
+            from bridgecheck.census import sweep
+
+            try:
+                self.census_job = sweep.start(select=self.config.getoption("bridgecheck_census_select"))
+            except Exception as exc:  # noqa: BLE001 - the conformance results must still be written
+                self.census_error = f"{type(exc).__name__}: {exc}"
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.collector.add(report)
@@ -166,13 +178,13 @@ class Reporter:
             return
         path = Path(config.invocation_params.dir, target)
         data = build_report(config, self.collector, self.started, exitstatus)
-        if config.getoption("bridgecheck_census"):
-            from bridgecheck.census import sweep
-
+        if self.census_job is not None:
             try:
-                data["census"] = sweep.run(select=config.getoption("bridgecheck_census_select"))
+                data["census"] = self.census_job.result()
             except Exception as exc:  # noqa: BLE001 - the conformance results must still be written
-                data["run"]["census_error"] = f"{type(exc).__name__}: {exc}"
+                self.census_error = f"{type(exc).__name__}: {exc}"
+        if self.census_error:
+            data["run"]["census_error"] = self.census_error
         write_json(path, data)
         self.written = (path, data)
 
