@@ -62,10 +62,12 @@ def _e(text) -> str:
 
 
 def column_titles(reports: list[tuple[str, dict]]) -> list[str]:
-    """Environment labels, made unique with the file name where two reports share one."""
+    """Environment labels, made unique with column number and file name where two reports
+    share one (two runs on one machine, or one file given twice)."""
     labels = [r["environment"]["label"] for _, r in reports]
     counts = Counter(labels)
-    return [lab if counts[lab] == 1 else f"{lab} [{Path(name).name}]" for lab, (name, _) in zip(labels, reports)]
+    return [lab if counts[lab] == 1 else f"{lab} [#{i}: {Path(name).name}]"
+            for i, (lab, (name, _)) in enumerate(zip(labels, reports), 1)]
 
 
 def _property_cell(entry: dict | None) -> tuple[str, str]:
