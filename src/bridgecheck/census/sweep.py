@@ -233,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reverse", action="store_true", help="(testing) run cells in reverse order")
     parser.add_argument("--cell-timeout", type=float, default=30.0)
     args = parser.parse_args(argv)
+    # This process asks torch.cuda.is_available() (for the `cuda` cells) and then forks. The
+    # default check initialises the CUDA driver, after which a forked child cannot use CUDA;
+    # the NVML-based check does not, so CUDA is first initialised inside a worker.
+    os.environ["PYTORCH_NVML_BASED_CUDA_CHECK"] = "1"
 
     from bridgecheck.census.cells import all_cells, select
 
