@@ -71,3 +71,4 @@ def test_unwritable_output_is_exit_2(tmp_path, capsys):
     blocker.write_text("")
     assert cli.main(["matrix", old, new, "-o", str(blocker / "m.html")]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
