@@ -17,6 +17,7 @@ from bridgecheck.report import schema
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 FAKE_SUITE = '''
+import pytest
 from hypothesis import given, settings, strategies as st
 from bridgecheck import cases, contract, deviations
 
