@@ -207,7 +207,7 @@ def build_report(config: pytest.Config, collector: Collector, started: float, ex
         counts[p["outcome"]] += 1
     from bridgecheck import __version__
 
-    workers = config.getoption("numprocesses", None) if config.pluginmanager.hasplugin("xdist") else None
+    workers = config.getoption("numprocesses", None)  # None without pytest-xdist
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "bridgecheck", "version": __version__},
