@@ -39,7 +39,7 @@ def classify(exc: BaseException) -> str:
     return "new-failure"
 
 
-def _first_lines(text: str) -> str:
+def first_lines(text: str) -> str:
     lines = text.strip("\n").splitlines()[:MESSAGE_LINES]
     return "\n".join(lines)[:MESSAGE_CHARS]
 
@@ -54,7 +54,7 @@ def describe(exc: BaseException, phase: str) -> dict:
     messages = []
     for leaf in leaves[:3]:
         text = str(leaf) or type(leaf).__name__
-        messages.append(f"{type(leaf).__name__}: {_first_lines(text)}")
+        messages.append(f"{type(leaf).__name__}: {first_lines(text)}")
     repros = []
     for leaf in leaves:
         for found in _REPRO.findall(str(leaf)):

@@ -95,7 +95,7 @@ class Collector:
         if report.failed:
             if info is None:  # a failure our makereport hook did not see (another plugin's)
                 info = {"outcome": "new-failure", "exception": "unknown", "phase": report.when,
-                        "message": failures._first_lines(getattr(report, "longreprtext", "") or ""),
+                        "message": failures.first_lines(getattr(report, "longreprtext", "") or ""),
                         "falsifying_example": None, "repro": None}
             outcome = info.get("outcome", "new-failure")
             if entry["failure"] is None or _RANK[outcome] > _RANK[entry["outcome"] or "conforms"]:
@@ -110,7 +110,9 @@ class Collector:
     def add_collect(self, report: pytest.CollectReport) -> None:
         if report.failed:
             text = getattr(report, "longreprtext", "") or str(report.longrepr)
-            self.collection_errors.setdefault(report.nodeid, failures._first_lines(text))
+            # An import error's cause is at the end of the traceback: keep the last lines.
+            tail = "\n".join(text.strip("\n").splitlines()[-failures.MESSAGE_LINES:])
+            self.collection_errors.setdefault(report.nodeid, tail[-failures.MESSAGE_CHARS:])
 
     def properties(self) -> list[dict]:
         out = []

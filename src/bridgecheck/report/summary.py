@@ -63,8 +63,12 @@ def render(report: dict, path: str = "") -> str:
                 lines += [f"      {ln}" for ln in f["falsifying_example"].splitlines()[:8]]
             for repro in (f.get("repro") or "").splitlines():
                 lines.append(f"      repro: {repro}")
-    for err in report.get("collection_errors", []):
-        lines.append(f"  COLLECTION ERROR  {err['id']}: {err['message'].splitlines()[-1] if err['message'] else ''}")
+    errors = report.get("collection_errors", [])
+    if errors:
+        lines += ["", f"Collection errors ({len(errors)}): these modules' properties are missing"]
+        for err in errors:
+            last = err["message"].splitlines()[-1] if err["message"] else ""
+            lines.append(f"  {err['id']}: {last}")
     census = report.get("census")
     if census:
         kinds = Counter(sig.kind(c) for c in census["cells"])
