@@ -67,3 +67,16 @@ def test_census_survives_crashes_and_is_deterministic():
     for fn in ("torch.from_numpy", "torch.as_tensor", "torch.asarray(copy=None)"):
         assert by_id[f"{fn}:float32:readonly"]["warnings"] == ["UserWarning"], fn
     assert forward["warn_mode"] == "warn-always"
+
+
+def test_a_hanging_cell_times_out_and_the_sweep_goes_on():
+    """In this process (no new interpreter: fast), with a one-second cell timeout."""
+    import torch
+
+    chosen = [C.Cell("torch.from_numpy", "float32", k, C.ARRAY_TO_TORCH) for k in ("c-order", "fortran", "transposed")]
+    try:
+        results, restarts = sweep.sweep(chosen, hang=chosen[1].id, cell_timeout=1.0)
+    finally:
+        torch.set_warn_always(False)  # sweep() switches it on for its (normally fresh) process
+    assert [r["exception"] for r in results] == [None, "crash:TIMEOUT", None]
+    assert restarts == 1 and results[2]["aliases"] is True

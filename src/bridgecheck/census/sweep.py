@@ -132,7 +132,8 @@ def _crash_message(err) -> str:
     return clean_message(why.split("what():", 1)[-1])
 
 
-def _worker(cells, order, start: int, out_fd: int, err_fd: int, inject: str | None) -> None:
+def _worker(cells, order, start: int, out_fd: int, err_fd: int, inject: str | None,
+            hang: str | None = None) -> None:
     """Run cells ``order[start:]``; never returns."""
     from bridgecheck.census.cells import observe
 
@@ -145,6 +146,8 @@ def _worker(cells, order, start: int, out_fd: int, err_fd: int, inject: str | No
             os.write(out_fd, f"S {pos}\n".encode())
             if inject and fnmatch.fnmatchcase(cell.id, inject):
                 os.abort()
+            if hang and fnmatch.fnmatchcase(cell.id, hang):
+                time.sleep(3600)
             result = observe(cell)
             os.write(out_fd, b"R " + json.dumps(result).encode() + b"\n")
         os.write(out_fd, b"D\n")
@@ -170,8 +173,14 @@ def _events(fd: int, pid: int, cell_timeout: float):
             yield line[:1].decode(), line[2:]
 
 
-def sweep(cells, *, inject: str | None = None, reverse: bool = False, cell_timeout: float = 30.0):
-    """Observe every cell, surviving crashes; returns ``(results in cells order, restarts)``."""
+def sweep(cells, *, inject: str | None = None, hang: str | None = None, reverse: bool = False,
+          cell_timeout: float = 30.0):
+    """Observe every cell, surviving crashes; returns ``(results in cells order, restarts)``.
+
+    ``inject``/``hang`` (globs over cell ids) make the worker abort/hang on those cells: test
+    hooks for crash and timeout survival. Meant for the fresh census interpreter: it turns on
+    ``torch.set_warn_always`` and forks the calling process.
+    """
     import torch
 
     from bridgecheck import build
@@ -194,15 +203,15 @@ def sweep(cells, *, inject: str | None = None, reverse: bool = False, cell_timeo
         if pid == 0:
             os.close(read_fd)
             os.dup2(err.fileno(), 2)
-            _worker(cells, order, pos, write_fd, 2, inject)
+            _worker(cells, order, pos, write_fd, 2, inject, hang)
         os.close(write_fd)
-        current, done, timed_out = None, False, False
+        current, done, timed_out, resume = None, False, False, pos
         for kind, payload in _events(read_fd, pid, cell_timeout):
             if kind == "S":
                 current = int(payload)
             elif kind == "R":
                 results[order[current]] = json.loads(payload)
-                current = None
+                resume, current = current + 1, None
             elif kind == "D":
                 done = True
             elif kind == "timeout":
@@ -212,15 +221,20 @@ def sweep(cells, *, inject: str | None = None, reverse: bool = False, cell_timeo
         if done:
             err.close()
             break
+        restarts += 1
         if current is None:
+            # Died between cells (say, freeing the last result): nothing to blame, go on -
+            # unless it did not get through a single cell, which would loop for ever.
             err.close()
-            raise CensusError(f"census worker died between cells ({_signal_name(status)})")
+            if resume == pos:
+                raise CensusError(f"census worker died before its first cell ({_signal_name(status)})")
+            pos = resume
+            continue
         record = blank(cells[order[current]])
         record["exception"] = "crash:TIMEOUT" if timed_out else f"crash:{_signal_name(status)}"
         record["message"] = _crash_message(err)
         err.close()
         results[order[current]] = record
-        restarts += 1
         pos = current + 1
     return [results[i] for i in range(len(cells))], restarts
 
