@@ -19,6 +19,6 @@ def test_run_summary_lists_families_deviations_and_repros():
     assert lines[0].startswith("bridgecheck: torch 2.13.0 / numpy 2.4.6")
     assert any(ln.startswith("test_fn ") and ln.split()[1:3] == ["1", "1"] for ln in lines)
     assert any(ln.startswith("total ") and ln.split()[-1] == "3" for ln in lines)
-    assert "conformance/test_fn.py::test_known: dev-1" in text
+    assert "  dev-1" in text and "      conformance/test_fn.py::test_known" in text
     assert "CRASH  conformance/test_dl.py::test_abort" in text and "repro: python -c" in text
     assert "torch.from_dlpack:int8:negative-step: crash:SIGABRT" in text

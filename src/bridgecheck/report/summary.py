@@ -3,6 +3,8 @@ each known deviation and each failure with its reproduction, then the census in 
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 
 from bridgecheck.census import signature as sig
@@ -43,13 +45,18 @@ def render(report: dict, path: str = "") -> str:
     lines = [f"bridgecheck: {env['label']}" + (f"  (report: {path})" if path else ""), ""]
     lines += table(report)
     props = report["properties"]
-    known = [p for p in props if p["deviations"]["seen"]]
-    if known:
-        lines += ["", f"Known deviations ({len(known)} properties):"]
-        for p in known:
-            for ident in p["deviations"]["seen"]:
-                reason = _deviation_reason(ident)
-                lines.append(f"  {p['id']}: {ident}" + (f" - {reason}" if reason else ""))
+    # One block per deviation (its reason's first sentence once), then the properties it hit.
+    hits: dict[str, list[str]] = {}
+    for p in props:
+        for ident in p["deviations"]["seen"]:
+            hits.setdefault(ident, []).append(p["id"])
+    if hits:
+        lines += ["", f"Known deviations ({len(hits)}, seen by {sum(map(len, hits.values()))} properties):"]
+        for ident, where in sorted(hits.items()):
+            reason = " ".join(_deviation_reason(ident).split())
+            first = re.split(r"(?<=[a-z)])\. (?=[A-Z])", reason, maxsplit=1)[0].rstrip(".")
+            lines.append(f"  {ident}: {first}." if reason else f"  {ident}")
+            lines += [f"      {node}" for node in where]
     failed = [p for p in props if p["failure"]]
     if failed:
         lines += ["", f"Failures ({len(failed)}):"]
