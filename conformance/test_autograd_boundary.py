@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+
+from bridgecheck.dtypes import available
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -73,7 +75,7 @@ def test_tensor_with_requires_grad_is_an_independent_leaf(case):
     expect_converted(call, case.array, result.value, shares=False, requires_grad=True)
 
 
-@given(case=tensors(dtypes=[torch.bool, torch.int8, torch.uint8, torch.int32, torch.int64, torch.uint64],
+@given(case=tensors(dtypes=available("bool", "int8", "uint8", "int32", "int64", "uint64"),
                     views=PLAIN_VIEWS))
 def test_requires_grad_is_refused_for_integer_tensors(case):
     result = observe(case.tensor.requires_grad_)

@@ -46,7 +46,7 @@ def _numpy_kind(dtype: torch.dtype) -> str:
         return "c"
     if dtype.is_floating_point:
         return "f"
-    return "u" if dtype in (torch.uint8, torch.uint16, torch.uint32, torch.uint64) else "i"
+    return "i" if dtype.is_signed else "u"
 
 
 def _views_for(dtype: torch.dtype, ndim: int, layout: str, views: Collection[str]) -> list[str]:
