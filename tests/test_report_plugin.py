@@ -145,7 +145,7 @@ def _check_report(status: int, output: str, path: Path) -> dict:
     hypo = props["test_fake.py::test_hypo"]["failure"]
     assert hypo["falsifying_example"].startswith("Falsifying example: test_hypo(")
     assert "x=10" in hypo["falsifying_example"]
-    assert hypo["repro"].startswith('python -c "import numpy as np, torch, bridgecheck.build;')
+    assert hypo["repro"].startswith('python -c "import array, numpy as np, torch, bridgecheck.build;')
     assert hypo["message"].startswith("BridgeViolation: torch.from_numpy(a): small is False")
     crash = props["test_fake.py::test_crash"]["failure"]
     assert crash["exception"] == "CrashViolation" and crash["phase"] == "call"

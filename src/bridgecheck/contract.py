@@ -129,9 +129,9 @@ class Call:
 
     def repro(self, probe: str = "") -> str:
         """A one-line shell command that rebuilds the inputs and makes the call."""
-        setup = "; ".join(f"{name} = {case.expr}" for name, case in self.inputs.items())
+        setup = "; ".join(f"{name} = {case.expr}" for name, case in self.inputs.items()) or "pass"
         show = probe or "r"
-        body = f"import numpy as np, torch, bridgecheck.build; {setup}; r = {self.code}; print({show})"
+        body = f"import array, numpy as np, torch, bridgecheck.build; {setup}; r = {self.code}; print({show})"
         return 'python -c "' + body.replace('"', '\\"') + '"'
 
     def failure(self, headline: str, detail: str = "", probe: str = "") -> str:
