@@ -131,7 +131,9 @@ def array(
         out[...] = base.reshape(shape)
         return out
     if layout == "matrix":
-        return np.asmatrix(base)
+        with warnings.catch_warnings():  # NumPy discourages np.matrix; drawing one is the point
+            warnings.simplefilter("ignore", PendingDeprecationWarning)
+            return np.asmatrix(base)
     if layout == "masked":
         bits = np.array([c == "1" for c in (mask or "")], dtype=bool).reshape(shape)
         return np.ma.masked_array(base, mask=bits)
