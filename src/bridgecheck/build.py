@@ -163,7 +163,7 @@ def _torch_values(dtype: str, data: str, count: int):
     import torch
 
     tdt = getattr(torch, dtype)
-    itemsize = torch.empty((), dtype=tdt).element_size()
+    itemsize = tdt.itemsize  # torch.empty would warn that complex32 is experimental
     raw = bytes.fromhex(data)
     if len(raw) != count * itemsize:
         raise ValueError(f"data holds {len(raw)} bytes, {count} x {itemsize} expected")
@@ -246,10 +246,15 @@ def tensor(
             out.requires_grad_(True)  # last, so the result itself is the leaf
         return out
 
-    if grad == "inference":
-        with torch.inference_mode():
-            return make()
-    return make()
+    # torch warns once per process that CSR is in beta and that complex32 is experimental.
+    # Spent here, such a warning cannot surface in whichever property happens to touch the
+    # type first (and in no other), and building is not what properties observe.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        if grad == "inference":
+            with torch.inference_mode():
+                return make()
+        return make()
 
 
 def call_repr(func: str, kwargs: dict) -> str:
