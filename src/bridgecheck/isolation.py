@@ -130,10 +130,9 @@ def _child_stderr_to(err) -> None:
     of the terminal's stderr: a child's crash report went straight to the parent's terminal.
     """
     import faulthandler
-    import io
 
     os.dup2(err.fileno(), 2)
-    sys.stderr = io.TextIOWrapper(open(2, "wb", buffering=0, closefd=False), errors="replace", line_buffering=True)
+    sys.stderr = open(2, "w", buffering=1, errors="replace", closefd=False)  # noqa: SIM115 - lives as long as the child
     # The crash report lands in Outcome.stderr_tail, where it is wanted.
     faulthandler.enable(file=sys.stderr, all_threads=False)
 
