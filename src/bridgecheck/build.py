@@ -131,7 +131,9 @@ def array(
         out[...] = base.reshape(shape)
         return out
     if layout == "matrix":
-        return np.asmatrix(base)
+        with warnings.catch_warnings():  # NumPy discourages np.matrix; drawing one is the point
+            warnings.simplefilter("ignore", PendingDeprecationWarning)
+            return np.asmatrix(base)
     if layout == "masked":
         bits = np.array([c == "1" for c in (mask or "")], dtype=bool).reshape(shape)
         return np.ma.masked_array(base, mask=bits)
@@ -164,7 +166,7 @@ def _torch_values(dtype: str, data: str | None, count: int):
     tdt = getattr(torch, dtype)
     if data is None:
         return torch.arange(count).to(tdt)
-    itemsize = torch.empty((), dtype=tdt).element_size()
+    itemsize = tdt.itemsize  # torch.empty would warn that complex32 is experimental
     raw = bytes.fromhex(data)
     if len(raw) != count * itemsize:
         raise ValueError(f"data holds {len(raw)} bytes, {count} x {itemsize} expected")
@@ -248,10 +250,15 @@ def tensor(
             out.requires_grad_(True)  # last, so the result itself is the leaf
         return out
 
-    if grad == "inference":
-        with torch.inference_mode():
-            return make()
-    return make()
+    # torch warns once per process that CSR is in beta and that complex32 is experimental.
+    # Spent here, such a warning cannot surface in whichever property happens to touch the
+    # type first (and in no other), and building is not what properties observe.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        if grad == "inference":
+            with torch.inference_mode():
+                return make()
+        return make()
 
 
 def call_repr(func: str, kwargs: dict) -> str:

@@ -11,6 +11,7 @@ input's description, what was expected, what happened, and a runnable reproducti
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -128,11 +129,20 @@ class Call:
         return "\n".join(f"  {name} = {case.describe()}" for name, case in self.inputs.items())
 
     def repro(self, probe: str = "") -> str:
-        """A one-line shell command that rebuilds the inputs and makes the call."""
-        setup = "; ".join(f"{name} = {case.expr}" for name, case in self.inputs.items()) or "pass"
+        """A one-line shell command that rebuilds the inputs and makes the call.
+
+        Every ``bridgecheck.<module>`` the line mentions is imported (a probe such as
+        ``bridgecheck.memory.shares_memory(a, r)`` needs its module), and the characters a
+        POSIX shell expands inside double quotes are escaped.
+        """
+        setup = "; ".join(f"{name} = {case.expr}" for name, case in self.inputs.items())
         show = probe or "r"
-        body = f"import array, numpy as np, torch, bridgecheck.build; {setup}; r = {self.code}; print({show})"
-        return 'python -c "' + body.replace('"', '\\"') + '"'
+        statements = f"{setup}; r = {self.code}; print({show})" if setup else f"r = {self.code}; print({show})"
+        modules = sorted({"bridgecheck.build"} | {m.group(0) for m in re.finditer(r"\bbridgecheck\.\w+", statements)})
+        body = f"import array, numpy as np, torch, {', '.join(modules)}; {statements}"
+        for char in ("\\", '"', "$", "`"):
+            body = body.replace(char, "\\" + char)
+        return 'python -c "' + body + '"'
 
     def failure(self, headline: str, detail: str = "", probe: str = "") -> str:
         lines = [f"{self.code}: {headline}", self.describe()]

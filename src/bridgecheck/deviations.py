@@ -28,6 +28,7 @@ the property with "no longer holds": the suite notices when upstream fixes somet
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from dataclasses import dataclass, field
 from importlib import resources
@@ -41,7 +42,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 KINDS = ("deviation", "version")
-REQUIRED = ("id", "kind", "property", "aspect", "observed", "reason")
+REQUIRED = ("id", "kind", "property", "aspect", "observed", "reason", "witness")
 
 
 class DeviationFileError(ValueError):
@@ -90,31 +91,63 @@ class Deviation:
         return f"{self.id} [{self.kind}; {ranges}]: {self.reason}{link}"
 
 
+#: Keys whose values must be strings (``observed``/``contract`` may be any TOML value).
+STRINGS = ("id", "kind", "property", "aspect", "reason", "torch", "numpy", "upstream", "witness")
+UPSTREAM = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/(issues|pull)/\d+")
+
+
 def parse(text: str, source: str = "deviations.toml") -> tuple[Deviation, ...]:
     """Entries of a deviations file; raises ``DeviationFileError`` naming what is wrong."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DeviationFileError(f"{source}: not valid TOML: {exc}") from None
+    others = sorted(set(data) - {"entry"})
+    if others:
+        raise DeviationFileError(f"{source}: unknown top-level keys {others}; entries are [[entry]] tables")
+    raws = data.get("entry", [])
+    if not isinstance(raws, list) or not all(isinstance(r, dict) for r in raws):
+        raise DeviationFileError(f"{source}: 'entry' must be an array of tables: write each as [[entry]]")
     entries = []
     seen = set()
-    for n, raw in enumerate(data.get("entry", []), 1):
+    for n, raw in enumerate(raws, 1):
         name = raw.get("id", f"entry #{n}")
         missing = [k for k in REQUIRED if k not in raw]
         if missing:
             raise DeviationFileError(f"{source}: {name}: missing {', '.join(missing)}")
-        if raw["kind"] not in KINDS:
-            raise DeviationFileError(f"{source}: {name}: kind must be one of {KINDS}")
-        if name in seen:
-            raise DeviationFileError(f"{source}: {name}: duplicate id")
         unknown = set(raw) - set(Deviation.__dataclass_fields__)
         if unknown:
-            raise DeviationFileError(f"{source}: {name}: unknown keys {sorted(unknown)}")
+            raise DeviationFileError(
+                f"{source}: {name}: unknown keys {sorted(unknown)}; allowed: {sorted(Deviation.__dataclass_fields__)}"
+            )
+        not_text = [k for k in STRINGS if k in raw and not isinstance(raw[k], str)]
+        if not_text:
+            raise DeviationFileError(f"{source}: {name}: {', '.join(not_text)} must be strings")
+        if raw["kind"] not in KINDS:
+            raise DeviationFileError(f"{source}: {name}: kind {raw['kind']!r} must be one of {KINDS}")
+        if name in seen:
+            raise DeviationFileError(f"{source}: {name}: duplicate id")
+        for key in ("reason", "witness"):
+            if not raw[key].strip():
+                raise DeviationFileError(f"{source}: {name}: {key} is empty")
+        if not isinstance(raw.get("when", {}), dict):
+            raise DeviationFileError(f"{source}: {name}: when must be a table of facts, e.g. when = {{ ndim = 0 }}")
         for key in ("torch", "numpy"):
             try:
                 versions.matches(raw.get(key, "*"), versions.parse("1.0"))
             except Exception:  # noqa: BLE001 - any parse failure is a file error
                 raise DeviationFileError(f"{source}: {name}: bad {key} range {raw[key]!r}") from None
+        if raw.get("upstream") and not UPSTREAM.fullmatch(raw["upstream"]):
+            raise DeviationFileError(
+                f"{source}: {name}: upstream {raw['upstream']!r} is not a GitHub issue or pull request "
+                "link (https://github.com/OWNER/REPO/issues/N)"
+            )
+        try:
+            compile(f"dict({raw['witness']})", f"{source}:{name}:witness", "eval")
+        except SyntaxError as exc:
+            raise DeviationFileError(
+                f"{source}: {name}: witness is not a keyword-argument list ({exc.msg}): {raw['witness']!r}"
+            ) from None
         seen.add(name)
         entries.append(Deviation(**raw))
     return tuple(entries)

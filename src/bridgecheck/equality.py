@@ -2,8 +2,8 @@
 
 Values compare by their bits, never by ``==``: NaN payloads, the sign of zero and both parts
 of complex numbers must survive the bridge, and ``nan != nan`` would hide a lost payload.
-Tensor bits are read through torch alone (a contiguous copy viewed as bytes), so the check does
-not depend on the bridge it is judging.
+Tensor bits are read at the tensor's own addresses (``data_ptr``, strides, element size), with
+conj/neg bits resolved by torch on a copy, never through the bridge the check is judging.
 """
 
 from __future__ import annotations
@@ -28,24 +28,50 @@ class Verdict:
         return self.equal
 
 
-_CARRIERS = {1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64}
+class _Memory:
+    """Raw host memory for NumPy (``__array_interface__``), kept alive through ``owner``."""
+
+    def __init__(self, pointer: int, shape, byte_strides, itemsize: int, owner) -> None:
+        self.__array_interface__ = {
+            "version": 3, "typestr": "|u1", "data": (pointer, True),
+            "shape": tuple(shape) + (itemsize,), "strides": tuple(byte_strides) + (1,),
+        }
+        self.owner = owner
+
+
+def _host_bytes(t: torch.Tensor) -> bytes:
+    """Element bytes of a CPU strided tensor in C order, read at its addresses.
+
+    No torch kernel touches ``t`` itself: torch 2.13 segfaults copying a 1-D complex128
+    tensor whose data pointer is not 16-byte aligned (``from_numpy`` of an unaligned array
+    makes one), and a checker that crashes on the input it judges reports nothing.
+    """
+    size = t.element_size()
+    strides = [s * size for s in t.stride()]
+    return np.asarray(_Memory(t.data_ptr(), t.shape, strides, size, t)).tobytes()
 
 
 def tensor_bits(t: torch.Tensor) -> bytes:
-    """Raw element bytes of ``t`` in C order, conj/neg bits resolved, on the host.
-
-    The tensor is reinterpreted as same-size integers before it is copied, so the copy
-    cannot normalise anything: a bool byte 0x80 stays 0x80, a NaN keeps its payload.
-    """
-    plain = t.detach().cpu().resolve_conj().resolve_neg()
-    if plain.numel() == 0:
+    """Raw element bytes of ``t`` in C order, conj/neg bits resolved, on the host."""
+    if t.numel() == 0:
         return b""
-    if plain.is_complex():
-        plain = torch.view_as_real(plain)
-    ints = plain.view(_CARRIERS[plain.element_size()])  # same size: works for any strides
-    dense = torch.empty(ints.shape, dtype=ints.dtype)
-    dense.copy_(ints)
-    return bytes(dense.reshape(-1).view(torch.uint8).tolist())
+    if t.device.type == "cpu" and t.layout == torch.strided and not t.is_quantized:
+        raw = _host_bytes(t)
+        if not (t.is_conj() or t.is_neg()):
+            return raw
+        # Resolve the bits on an aligned copy of the bytes, by torch's own rules.
+        copy = torch.frombuffer(bytearray(raw), dtype=torch.uint8).clone().view(t.dtype).view(t.shape)
+        if t.is_conj():
+            copy = copy.conj()
+        if t.is_neg():
+            copy = torch._neg_view(copy)
+        return _host_bytes(copy.resolve_conj().resolve_neg().contiguous())
+    plain = t.detach().cpu().resolve_conj().resolve_neg()
+    # A fresh buffer with standard strides: .contiguous() may keep odd strides of size-1
+    # axes, and viewing those as bytes fails.
+    dense = torch.empty(plain.numel(), dtype=plain.dtype)
+    dense.view(plain.shape).copy_(plain)
+    return _host_bytes(dense)
 
 
 def array_bits(a: np.ndarray) -> bytes:

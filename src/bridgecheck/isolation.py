@@ -31,7 +31,7 @@ class Outcome:
     exc_type: str | None = None
     exc_message: str = ""
     signal: str | None = None
-    stderr_tail: str = ""
+    stderr_tail: str = ""  # start and end of the child's stderr (crash reports included)
 
     @property
     def crashed(self) -> bool:
@@ -95,8 +95,9 @@ def run_isolated(fn: Callable[[], Any], *, timeout: float = 60.0) -> Outcome:
     """Call ``fn()`` in a forked child; its return value must be picklable.
 
     An exception in the child comes back as ``exc_type``/``exc_message``; a death by signal
-    as ``signal`` with the tail of the child's stderr; a child that outlives ``timeout``
-    seconds is killed and reported as ``signal="TIMEOUT"``. Without ``fork`` (Windows) the
+    as ``signal`` with the start and end of the child's stderr (its crash report); a child
+    that outlives ``timeout`` seconds is killed and reported as ``signal="TIMEOUT"``. What
+    the child writes to stderr never reaches the parent's. Without ``fork`` (Windows) the
     call runs in-process: isolation is then best effort, and a crash ends the run.
     """
     if not fork_available():  # pragma: no cover - Linux and macOS have fork
@@ -112,10 +113,7 @@ def run_isolated(fn: Callable[[], Any], *, timeout: float = 60.0) -> Outcome:
     pid = os.fork()
     if pid == 0:  # child: never returns
         os.close(read_fd)
-        os.dup2(err.fileno(), 2)
-        # pytest's faulthandler writes to a saved copy of the terminal's stderr: an expected
-        # crash in the child must not print a fatal-error trace over the test output.
-        faulthandler.disable()
+        _child_stderr_to(err)
         try:
             try:
                 payload = Outcome(value=fn())
@@ -126,14 +124,17 @@ def run_isolated(fn: Callable[[], Any], *, timeout: float = 60.0) -> Outcome:
             data = pickle.dumps(Outcome(exc_type="PicklingError", exc_message=traceback.format_exc(limit=1)))
         with os.fdopen(write_fd, "wb") as pipe:
             pipe.write(data)
-        os._exit(0)
+        try:
+            sys.stderr.flush()
+        finally:
+            os._exit(0)
 
     os.close(write_fd)
     with os.fdopen(read_fd, "rb") as pipe:
         data = _read_with_timeout(pipe, pid, timeout)
     _, status = os.waitpid(pid, 0)
     err.seek(0)
-    tail = err.read()[-2000:].decode(errors="replace")
+    tail = _clip(err.read().decode(errors="replace"))
     err.close()
     if data == b"TIMEOUT":
         return Outcome(signal="TIMEOUT", stderr_tail=tail)
@@ -145,13 +146,38 @@ def run_isolated(fn: Callable[[], Any], *, timeout: float = 60.0) -> Outcome:
     return pickle.loads(data)
 
 
+def _clip(text: str, head: int = 2500, tail: int = 1500) -> str:
+    """The start and the end of ``text``. A crash report lists the innermost frames first and
+    ends with the test runner's; what the child printed before it comes earlier still."""
+    if len(text) <= head + tail:
+        return text
+    return f"{text[:head]}\n[... {len(text) - head - tail} characters left out ...]\n{text[-tail:]}"
+
+
+def _child_stderr_to(err) -> None:
+    """Send everything the child writes to stderr into ``err``, whatever wrote it.
+
+    ``dup2`` covers fd 2, but not a ``sys.stderr`` that is not fd 2 (pytest's capture
+    object writes to a file of its own) nor faulthandler, which pytest points at a duplicate
+    of the terminal's stderr: a child's crash report went straight to the parent's terminal.
+    """
+    import faulthandler
+
+    os.dup2(err.fileno(), 2)
+    sys.stderr = open(2, "w", buffering=1, errors="replace", closefd=False)  # noqa: SIM115 - lives as long as the child
+    # The crash report lands in Outcome.stderr_tail, where it is wanted.
+    faulthandler.enable(file=sys.stderr, all_threads=False)
+
+
 def _read_with_timeout(pipe, pid: int, timeout: float) -> bytes:
     import select
+    import time
 
     chunks = []
     fd = pipe.fileno()
+    deadline = time.monotonic() + timeout
     while True:
-        ready, _, _ = select.select([fd], [], [], timeout)
+        ready, _, _ = select.select([fd], [], [], max(deadline - time.monotonic(), 0))
         if not ready:
             os.kill(pid, signal.SIGKILL)
             return b"TIMEOUT"

@@ -88,64 +88,117 @@ def _on_readonly_mapping(a: np.ndarray) -> bool:
     return False
 
 
-def _array_slots(a: np.ndarray, limit: int):
-    """Up to ``limit`` one-element byte views into ``a`` (each a writable uint8 array)."""
-    plain = a.view(np.ndarray)
-    for count, index in enumerate(np.ndindex(plain.shape)):
-        if count >= limit:
-            return
-        cell = plain[index + (Ellipsis,)].reshape(1)
-        yield cell.view(np.uint8)
+def _writable_ranges() -> list[tuple[int, int]] | None:
+    """Address ranges this process may write to (Linux: ``/proc/self/maps``), else None."""
+    try:
+        with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
+            lines = maps.readlines()
+    except OSError:
+        return None
+    ranges = []
+    for line in lines:
+        span, perms = line.split(None, 2)[:2]
+        if "w" in perms:
+            lo, hi = span.split("-")
+            ranges.append((int(lo, 16), int(hi, 16)))
+    return ranges
 
 
-def _truth_flip(byte: np.ndarray) -> np.ndarray:
-    """A bool's byte with its truth value flipped: torch reads any non-zero byte as True and
-    normalises it when copying, so inverting 0x01 to 0xFE would go unnoticed."""
-    return (byte == 0).astype(np.uint8)
+def _writable(extent: Extent) -> bool:
+    """Whether every byte of ``extent`` lies in memory mapped writable. Where the process
+    map cannot be read, assume so (callers rule out read-only mmaps of arrays themselves)."""
+    ranges = _writable_ranges()
+    if ranges is None:
+        return True
+    position = extent.start
+    for lo, hi in sorted(ranges):
+        if lo <= position < hi:
+            position = hi
+            if position >= extent.stop:
+                return True
+    return False
 
 
-def write_through(a: np.ndarray, t: torch.Tensor, *, limit: int = 64) -> bool | None:
-    """Whether a byte written into ``a`` shows up in ``t`` (or one written into ``t`` in ``a``).
+class _Window:
+    """Exposes raw memory to NumPy through ``__array_interface__``; keeps ``owner`` alive."""
 
-    Writes go to the writable side; the original bytes are restored afterwards. Returns None
-    when no experiment is safe or possible: both sides read-only, ``a`` on a read-only mapping
-    (a write would segfault), ``t`` without memory (meta, sparse) or zero-size.
+    def __init__(self, pointer: int, shape, strides, owner, *, readonly: bool) -> None:
+        self.__array_interface__ = {
+            "version": 3, "typestr": "|u1", "data": (pointer, readonly), "shape": tuple(shape), "strides": tuple(strides),
+        }
+        self.owner = owner
+
+
+def _array_bytes_at(pointer: int, shape, byte_strides, itemsize: int, owner, *, readonly: bool = False) -> np.ndarray:
+    window = _Window(pointer, tuple(shape) + (itemsize,), tuple(byte_strides) + (1,), owner, readonly=readonly)
+    return np.asarray(window)
+
+
+def _array_bytes(a: np.ndarray, *, readonly: bool = False) -> np.ndarray:
+    """``a``'s element bytes as a uint8 array of shape ``a.shape + (itemsize,)`` on the same
+    memory (any strides: negative, zero, off the item grid; flags of ``a`` not consulted)."""
+    pointer = a.__array_interface__["data"][0]
+    return _array_bytes_at(pointer, a.shape, a.strides, a.itemsize, a, readonly=readonly)
+
+
+def _tensor_bytes(t: torch.Tensor) -> np.ndarray:
+    """A CPU tensor's element bytes as a writable uint8 ndarray of shape
+    ``t.shape + (element_size,)`` on the same memory, by address: no bridge, no conj/neg
+    bits, no autograd, and (unlike torch) no objection to writing overlapping elements."""
+    size = t.element_size()
+    return _array_bytes_at(t.data_ptr(), tuple(t.shape), tuple(s * size for s in t.stride()), size, t)
+
+
+def _changes(write, fills, read) -> bool:
+    """Whether filling one side with each of ``fills`` changes what ``read`` sees.
+
+    Two fills, 0x00 and 0x01 in every byte: whatever the other side held before, shared
+    bytes end up different from it after at least one of them. 0x01 rather than 0xFF so a
+    bool reads it as True without normalising it.
+    """
+    before = read()
+    for fill in fills:
+        write(fill)
+        if read() != before:
+            return True
+    return False
+
+
+def write_through(a: np.ndarray, t: torch.Tensor) -> bool | None:
+    """Whether bytes written into ``a``'s elements show up in ``t`` (or, when ``a`` is
+    read-only, bytes written into ``t``'s elements show up in ``a``).
+
+    Every element is written at once, so the answer is exact at element level: interleaved
+    views that merely share an address range are told apart, and overlap anywhere in a large
+    array is found. The original bytes are restored afterwards. Returns None when no
+    experiment is safe or possible: no writable side (a read-only mmap would segfault), or
+    ``t`` without memory (meta, sparse), or either side zero-size.
     """
     if t.device.type != "cpu" or t.layout != torch.strided or a.size == 0 or t.numel() == 0:
         return None
-    if _on_readonly_mapping(a):
+    a = a.view(np.ndarray) if isinstance(a, np.ndarray) else np.asarray(a)  # subclasses: data only
+    if a.flags.writeable and not _on_readonly_mapping(a) and _writable(array_extent(a)):
+        cells = _array_bytes(a)
+        plain = _plain(t)
+
+        def read() -> bytes:
+            return tensor_bits(plain)
+
+    elif _writable(tensor_extent(t)):
+        cells = _tensor_bytes(t)
+        view = _array_bytes(a, readonly=True)
+
+        def read() -> bytes:
+            return view.tobytes()
+
+    else:
         return None
-    if a.flags.writeable:
-        before = tensor_bits(plain_view(t))
-        flip = _truth_flip if a.dtype.kind == "b" else np.invert
-        for cell in _array_slots(a, limit):
-            saved = cell.copy()
-            cell[...] = flip(saved)
-            try:
-                changed = tensor_bits(plain_view(t)) != before
-            finally:
-                cell[...] = saved
-            if changed:
-                return True
-        return False
-    # Read-only array on ordinary memory: experiment from the tensor side instead.
-    # Inference tensors may only be written inside inference mode.
-    with torch.inference_mode(t.is_inference()):
-        return _write_from_tensor(a, plain_view(t), limit)
+    saved = cells.copy()
 
+    def write(fill: int) -> None:
+        cells[...] = fill
 
-def _write_from_tensor(a: np.ndarray, plain: torch.Tensor, limit: int) -> bool:
-    before = np.asarray(a).tobytes()
-    for count, index in enumerate(np.ndindex(tuple(plain.shape))):
-        if count >= limit:
-            break
-        cell = plain[index + (Ellipsis,)].reshape(1).view(torch.uint8)
-        saved = cell.clone()
-        cell.bitwise_not_()
-        try:
-            changed = np.asarray(a).tobytes() != before
-        finally:
-            cell.copy_(saved)
-        if changed:
-            return True
-    return False
+    try:
+        return _changes(write, (0x00, 0x01), read)
+    finally:
+        cells[...] = saved

@@ -45,14 +45,16 @@ LAYOUTS: tuple[str, ...] = tuple(LAYOUT_DIMS)
 REFUSED_LAYOUTS: tuple[str, ...] = ("negative-step", "byteswapped", "odd-byte-strides")
 ACCEPTED_LAYOUTS: tuple[str, ...] = tuple(l for l in LAYOUTS if l not in REFUSED_LAYOUTS)
 
-#: Layouts a dtype of these NumPy kinds can take (object arrays must not be strided by
-#: hand, strings and structured records don't need every layout to be refused).
+#: Layouts a dtype of the kinds in ``_ODD_KINDS`` can take (object arrays must not be
+#: strided by hand, strings, records and datetimes don't need every layout to be refused).
+#: Long double (kind ``f``) and its complex (kind ``c``) take every layout.
 _ODD_KIND_LAYOUTS = ("c-order", "fortran", "transposed", "readonly")
+_ODD_KINDS = "OUSVMm"
 
 
 def layouts_for(dtype: np.dtype, layouts: Collection[str]) -> list[str]:
     """The members of ``layouts`` that make sense for ``dtype``."""
-    out = [l for l in layouts if dtype.kind not in "OUSVMmgG" or l in _ODD_KIND_LAYOUTS]
+    out = [l for l in layouts if dtype.kind not in _ODD_KINDS or l in _ODD_KIND_LAYOUTS]
     if dtype.itemsize == 1 or dtype.kind in "OUSV":
         out = [l for l in out if l not in ("byteswapped", "unaligned", "odd-byte-strides")]  # no order, always aligned
     if not dtype.isnative:
@@ -61,6 +63,9 @@ def layouts_for(dtype: np.dtype, layouts: Collection[str]) -> list[str]:
 
 
 def _check_sizes(min_dims: int, max_dims: int, min_side: int, max_side: int) -> None:
+    for name, value in (("min_dims", min_dims), ("max_dims", max_dims), ("min_side", min_side), ("max_side", max_side)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InvalidArgument(f"{name}={value!r} must be an int")
     if not 0 <= min_dims <= max_dims <= 32:
         raise InvalidArgument(f"need 0 <= min_dims <= max_dims <= 32, got {min_dims}, {max_dims}")
     if not 0 <= min_side <= max_side:
@@ -70,6 +75,16 @@ def _check_sizes(min_dims: int, max_dims: int, min_side: int, max_side: int) -> 
             f"max_side={max_side}, max_dims={max_dims} allow {max_side ** max_dims} elements; "
             "keep it under 4096 (reproductions print every element)"
         )
+
+
+def _overlapping(shape: tuple[int, ...], steps: list[int]) -> bool:
+    """Whether two elements of ``shape`` with element ``steps`` land on the same item."""
+    if 0 in shape:
+        return False
+    offsets = np.zeros((), dtype=np.int64)
+    for n, s in zip(shape, steps):
+        offsets = np.add.outer(offsets, np.arange(n, dtype=np.int64) * s)
+    return np.unique(offsets).size < offsets.size
 
 
 def _c_strides(shape: tuple[int, ...], itemsize: int) -> tuple[int, ...]:
@@ -85,7 +100,15 @@ def _layout_params(draw, layout: str, shape: tuple[int, ...], itemsize: int) -> 
     """Layout-specific recipe arguments, including ``base_shape`` (what ``data`` fills)."""
     ndim = len(shape)
     if layout == "transposed":
-        axes = draw(st.permutations(range(ndim)).filter(lambda p: list(p) != sorted(p)))
+        # Output axis i is base axis axes[i]. Moving only length-1 axes leaves the memory in C
+        # order, so where two axes are longer than 1 the permutation must reorder those two.
+        longer = [i for i, n in enumerate(shape) if n > 1]
+        axes = draw(
+            st.permutations(range(ndim)).filter(
+                lambda p: list(p) != sorted(p)
+                and (len(longer) < 2 or [p[i] for i in longer] != sorted(p[i] for i in longer))
+            )
+        )
         base = [0] * ndim
         for i, a in enumerate(axes):
             base[a] = shape[i]
@@ -96,8 +119,10 @@ def _layout_params(draw, layout: str, shape: tuple[int, ...], itemsize: int) -> 
             signs = draw(st.lists(st.booleans(), min_size=ndim, max_size=ndim).filter(any))
         else:
             signs = [False] * ndim
-            if all(m == 1 for m in magnitudes):
-                magnitudes[draw(st.integers(0, ndim - 1))] = draw(st.integers(2, 3))
+            # Holes need a step of 2 or more on an axis that has two elements to hold apart.
+            longer = [i for i, n in enumerate(shape) if n > 1] or list(range(ndim))
+            if all(magnitudes[i] == 1 for i in longer):
+                magnitudes[draw(st.sampled_from(longer))] = draw(st.integers(2, 3))
         base, starts, steps = [], [], []
         for n, m, negative in zip(shape, magnitudes, signs):
             slack = draw(st.integers(0, 2))
@@ -120,13 +145,23 @@ def _layout_params(draw, layout: str, shape: tuple[int, ...], itemsize: int) -> 
         return {"base_shape": tuple(n if k else 1 for n, k in zip(shape, keep))}
     if layout == "as-strided":
         steps = draw(st.lists(st.integers(0, 4), min_size=ndim, max_size=ndim))
+        longer = [i for i, n in enumerate(shape) if n > 1]
+        if longer and not _overlapping(shape, steps):
+            # The point of this layout: elements that share memory. Give a long axis stride 0,
+            # or two long axes the same stride ((1, 0) and (0, 1) then meet).
+            if len(longer) >= 2 and draw(st.booleans()):
+                i, j = draw(st.permutations(longer))[:2]
+                steps[i] = steps[j] = max(steps[j], 1)
+            else:
+                steps[draw(st.sampled_from(longer))] = 0
         span = 1 + sum(max(n - 1, 0) * s for n, s in zip(shape, steps))
         return {"base_shape": (span,), "strides": tuple(s * itemsize for s in steps)}
     if layout == "size1-odd-strides":
         strides = list(_c_strides(shape, itemsize))
         for i, n in enumerate(shape):
-            if n == 1:
-                strides[i] = itemsize * draw(st.sampled_from([0, 3, 7, 1000, 2**20 + 1]))
+            if n == 1:  # any stride but the C one, which would make nothing odd
+                odd = [k for k in (0, 3, 7, 1000, 2**20 + 1) if k * itemsize != strides[i]]
+                strides[i] = itemsize * draw(st.sampled_from(odd))
         return {"base_shape": (max(math.prod(shape), 1),), "strides": tuple(strides)}
     if layout == "odd-byte-strides":
         # One axis of length > 1 gets a byte stride off the item grid; the rest are C strides.
@@ -153,7 +188,8 @@ def _array_case(draw, dtypes, layouts, min_dims, max_dims, min_side, max_side) -
     ndim = draw(st.integers(lo, hi), label="ndim")
     # Zero-size arrays about one draw in ten: enough to matter, not enough to crowd out the
     # rest. Shrinking leads away from them (towards 9), so failures shrink to non-empty.
-    empty = layout != "memmap" and min_side == 0 and ndim > 0 and draw(st.integers(0, 9)) == 9
+    # memmap cannot map an empty file; NumPy flags every empty array aligned.
+    empty = layout not in ("memmap", "unaligned") and min_side == 0 and ndim > 0 and draw(st.integers(0, 9)) == 9
     side_lo = max(min_side, 1)
     shape = list(draw(st.lists(st.integers(side_lo, max(side_lo, max_side)), min_size=ndim, max_size=ndim)))
     if empty:
@@ -193,20 +229,50 @@ def arrays(
     elements, so 0-d and zero-size arrays come up unless excluded.
     """
     _check_sizes(min_dims, max_dims, min_side, max_side)
+    if isinstance(layouts, str):
+        raise InvalidArgument(f"layouts={layouts!r} is one name; pass a collection: layouts=[{layouts!r}]")
     chosen = tuple(LAYOUTS if layouts is None else layouts)
     unknown = sorted(set(chosen) - set(LAYOUTS))
     if unknown or not chosen:
         raise InvalidArgument(f"unknown or no layouts {unknown or chosen}; choose from {list(LAYOUTS)}")
-    fitting = [l for l in chosen if LAYOUT_DIMS[l][0] <= max_dims and LAYOUT_DIMS[l][1] >= min_dims]
+    fitting = [l for l in chosen if _fits(l, min_dims, max_dims, min_side, max_side)]
     if not fitting:
-        raise InvalidArgument(f"no layout in {list(chosen)} fits {min_dims} <= ndim <= {max_dims}")
+        raise InvalidArgument(
+            f"no layout in {list(chosen)} fits {min_dims} <= ndim <= {max_dims} with sides "
+            f"{min_side}..{max_side} (size1-odd-strides needs min_side <= 1, odd-byte-strides "
+            "max_side >= 2; see LAYOUT_DIMS for the dimensions each layout needs)"
+        )
     if dtype is None:
         dtypes = numpy_dtypes()
     elif isinstance(dtype, st.SearchStrategy):
-        dtypes = dtype
+        dtypes = dtype  # checked per draw: only dtypes some layout in ``fitting`` can hold
     else:
-        dtypes = st.just(np.dtype(dtype))
+        dt = _as_dtype(dtype)
+        if not layouts_for(dt, fitting):
+            raise InvalidArgument(
+                f"dtype {dt} cannot take any of the layouts {fitting}; it can take "
+                f"{layouts_for(dt, LAYOUTS)}"
+            )
+        dtypes = st.just(dt)
     return _array_case(dtypes, fitting, min_dims, max_dims, min_side, max_side)
+
+
+def _fits(layout: str, min_dims: int, max_dims: int, min_side: int, max_side: int) -> bool:
+    lo, hi = LAYOUT_DIMS[layout]
+    if max(lo, min_dims) > min(hi, max_dims):
+        return False
+    if layout == "size1-odd-strides" and min_side > 1:
+        return False  # needs an axis of length 1
+    if layout == "odd-byte-strides" and max_side < 2:
+        return False  # an off-grid stride only shows between two elements
+    return True
+
+
+def _as_dtype(dtype) -> np.dtype:
+    try:
+        return np.dtype(dtype)
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument(f"dtype={dtype!r} is not a NumPy dtype ({exc})") from None
 
 
 @st.composite
@@ -225,10 +291,11 @@ def numpy_scalars(dtype: np.dtype | str | st.SearchStrategy[np.dtype] | None = N
     if dtype is None:
         dtypes = numpy_dtypes()
     elif isinstance(dtype, st.SearchStrategy):
-        dtypes = dtype
+        # An object array's item is the Python object itself, not an np.generic.
+        dtypes = dtype.filter(lambda d: d.kind != "O")
     else:
-        dt = np.dtype(dtype)
-        if dt.kind in "OV":
-            raise InvalidArgument(f"no NumPy scalar of dtype {dt} to draw")
+        dt = _as_dtype(dtype)
+        if dt.kind == "O":
+            raise InvalidArgument(f"no NumPy scalar of dtype {dt}: an object array's items are Python objects")
         dtypes = st.just(dt)
     return _scalar_case(dtypes.map(lambda d: d.newbyteorder("=")))

@@ -41,6 +41,8 @@ def numpy_dtypes(
     if byteorder not in ("native", "non-native", "any"):
         raise InvalidArgument(f"byteorder={byteorder!r}; expected 'native', 'non-native' or 'any'")
     chosen = list(pool[kind])
+    if isinstance(names, str):
+        raise InvalidArgument(f"names={names!r} is one name; pass a collection: names=[{names!r}]")
     if names is not None:
         unknown = sorted(set(names) - set(pool["all"]))
         if unknown:

@@ -83,23 +83,75 @@ def _grads_for(dtype: torch.dtype, layout: str, device: str, grads: Collection[s
     return out
 
 
+#: ndim range each layout can be built with (sparse CSR is 2-d by definition).
+_LAYOUT_DIMS = {"strided": (0, 6), "sparse_coo": (1, 6), "sparse_csr": (2, 2)}
+
+#: Cap on elements per tensor (reproductions print every element).
+MAX_ELEMENTS = 4096
+
+
+#: Two orders to walk the table of combinations in; each draw picks one. Dtype first gives
+#: every dtype its share; layout, view and grad first give every one of those its share
+#: (conj only exists for complex dtypes and would otherwise come up once in a few hundred
+#: draws, non-leaf and detached only for floating ones).
+ORDERS: dict[str, tuple[str, ...]] = {
+    "dtype-first": ("dtype", "layout", "ndim", "device", "view", "grad"),
+    "options-first": ("layout", "view", "grad", "dtype", "device", "ndim"),
+}
+
+
+def _feasible(dtypes, views, grads, devices, layouts, min_dims, max_dims) -> dict[str, dict]:
+    """Every combination that can be built, as nested dicts in each order of ``ORDERS``
+    (``{dtype: {layout: {ndim: ...}}}``; the innermost level maps the last key to None).
+
+    Draws walk a table from the outside in, so a tensor never carries an option that was
+    not asked for, and an empty table means the arguments allow no tensor at all.
+    """
+    combos = []
+    for dtype in dtypes:
+        for layout in layouts:
+            if layout != "strided" and dtype not in _SPARSE_DTYPES:
+                continue
+            lo, hi = _LAYOUT_DIMS[layout]
+            for device in devices:
+                if dtype in QUANTIZED and device != "cpu":
+                    continue
+                states = _grads_for(dtype, layout, device, grads)
+                for ndim in range(max(lo, min_dims), min(hi, max_dims) + 1):
+                    for view in _views_for(dtype, ndim, layout, views):
+                        for grad in states:
+                            combos.append(
+                                {"dtype": dtype, "layout": layout, "device": device, "ndim": ndim, "view": view, "grad": grad}
+                            )
+    tables: dict[str, dict] = {}
+    for name, order in ORDERS.items():
+        table: dict = {}
+        for combo in combos:
+            node = table
+            for key in order[:-1]:
+                node = node.setdefault(combo[key], {})
+            node[combo[order[-1]]] = None
+        tables[name] = table
+    return tables if combos else {}
+
+
+def _reorders_long_axes(axes: tuple[int, ...], shape: tuple[int, ...]) -> bool:
+    """Output axis i is base axis ``axes[i]``: a permutation that moves only length-1 axes
+    leaves the memory in C order, so where two axes are longer than 1 it must reorder them."""
+    longer = [axes[i] for i, n in enumerate(shape) if n > 1]
+    return list(axes) != sorted(axes) and (len(longer) < 2 or longer != sorted(longer))
+
+
 @st.composite
-def _tensor_case(draw, dtypes, views, grads, devices, layouts, min_dims, max_dims, max_side) -> TensorCase:
-    dtype = draw(st.sampled_from(dtypes), label="dtype")
-    layout = draw(st.sampled_from(layouts), label="layout")
-    if dtype not in _SPARSE_DTYPES:
-        layout = "strided"
-    lo, hi = (2, 2) if layout == "sparse_csr" else (min_dims, max_dims)
-    if layout != "strided":
-        lo = max(lo, 1)
-    ndim = draw(st.integers(lo, max(lo, hi)), label="ndim")
-    device = draw(st.sampled_from(devices), label="device")
-    if dtype in QUANTIZED:
-        device = "cpu"
-    view_options = _views_for(dtype, ndim, layout, views) or ["contiguous"]
-    view = draw(st.sampled_from(view_options), label="view")
-    grad_options = _grads_for(dtype, layout, device, grads) or ["plain"]
-    grad = draw(st.sampled_from(grad_options), label="grad")
+def _tensor_case(draw, tables, max_side) -> TensorCase:
+    order = draw(st.sampled_from(list(ORDERS)), label="order")
+    picked, node = {}, tables[order]
+    for key in ORDERS[order]:
+        picked[key] = draw(st.sampled_from(list(node)), label=key)
+        node = node[picked[key]]
+    dtype, layout, device, ndim, view, grad = (
+        picked[k] for k in ("dtype", "layout", "device", "ndim", "view", "grad")
+    )
 
     empty = ndim > 0 and draw(st.integers(0, 9)) == 9
     shape = list(draw(st.lists(st.integers(1, max_side), min_size=ndim, max_size=ndim)))
@@ -109,7 +161,9 @@ def _tensor_case(draw, dtypes, views, grads, devices, layouts, min_dims, max_dim
     recipe: dict = {"dtype": torch_name(dtype), "shape": shape}
     base_count = math.prod(shape)
     if view == "transposed":
-        recipe["axes"] = tuple(draw(st.permutations(range(ndim)).filter(lambda p: list(p) != sorted(p))))
+        recipe["axes"] = tuple(
+            draw(st.permutations(range(ndim)).filter(lambda p: _reorders_long_axes(tuple(p), shape)))
+        )
     elif view == "offset":
         recipe["offset"] = draw(st.integers(1, 4))
         base_count += recipe["offset"]
@@ -124,8 +178,7 @@ def _tensor_case(draw, dtypes, views, grads, devices, layouts, min_dims, max_dim
         recipe["qparams"] = (draw(st.sampled_from([0.5, 1.0, 0.125])), draw(st.integers(0, 3)))
         data = draw(data_hex("i", "int32", 4, base_count).map(lambda h: _small_ints(h)), label="data")
     else:
-        itemsize = torch.empty((), dtype=dtype).element_size()
-        data = draw(data_hex(_numpy_kind(dtype), torch_name(dtype), itemsize, base_count), label="data")
+        data = draw(data_hex(_numpy_kind(dtype), torch_name(dtype), dtype.itemsize, base_count), label="data")
     recipe.update(data=data, view=view, grad=grad, device=device, layout=layout)
     return TensorCase(build.tensor(**recipe), "tensor", recipe)
 
@@ -156,9 +209,13 @@ def tensors(
     neg. ``grads``: plain, leaf (requires grad), non-leaf (a view with a grad_fn), detached,
     inference (made in inference mode). ``devices``: cpu, meta, cuda (``available_devices()``
     lists what exists here). ``layouts``: strided, sparse_coo, sparse_csr. Combinations that
-    cannot exist (conj of a float tensor, grad of an integer one) are not drawn; another
-    option of the same draw is used instead.
+    cannot exist (conj of a float tensor, grad of an integer one) are not drawn: every tensor
+    has a requested dtype, view, grad state, device and layout, and arguments that leave no
+    combination at all raise ``InvalidArgument`` here, not at draw time.
     """
+    for name, given in (("dtypes", dtypes), ("views", views), ("grads", grads), ("devices", devices), ("layouts", layouts)):
+        if isinstance(given, (str, torch.dtype)):
+            raise InvalidArgument(f"{name}={given!r} is one value; pass a collection: {name}=[{given!r}]")
     chosen = tuple(TORCH_DTYPES if dtypes is None else dtypes) + (QUANTIZED if quantized else ())
     for name, given, allowed in (("views", views, VIEWS), ("grads", grads, GRADS), ("layouts", layouts, LAYOUTS)):
         bad = sorted(set(given) - set(allowed))
@@ -172,11 +229,29 @@ def tensors(
     not_dtypes = [d for d in chosen if not isinstance(d, torch.dtype)]
     if not_dtypes or not chosen:
         raise InvalidArgument(f"dtypes must be torch.dtype objects, got {not_dtypes or 'nothing'}")
+    for name, value in (("min_dims", min_dims), ("max_dims", max_dims), ("max_side", max_side)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InvalidArgument(f"{name}={value!r} must be an int")
     if not 0 <= min_dims <= max_dims <= 6 or max_side < 1:
-        raise InvalidArgument(f"need 0 <= min_dims <= max_dims <= 6 and max_side >= 1")
-    return _tensor_case(
-        tuple(chosen), tuple(views), tuple(grads), tuple(devices), tuple(layouts), min_dims, max_dims, max_side
-    )
+        raise InvalidArgument(
+            f"need 0 <= min_dims <= max_dims <= 6 and max_side >= 1, got min_dims={min_dims}, "
+            f"max_dims={max_dims}, max_side={max_side}"
+        )
+    if max_side**max_dims > MAX_ELEMENTS:
+        raise InvalidArgument(
+            f"max_side={max_side}, max_dims={max_dims} allow {max_side ** max_dims} elements; "
+            f"keep it under {MAX_ELEMENTS} (reproductions print every element)"
+        )
+    tables = _feasible(chosen, views, grads, devices, layouts, min_dims, max_dims)
+    if not tables:
+        raise InvalidArgument(
+            f"no tensor fits all of dtypes={[torch_name(d) for d in chosen]}, views={sorted(views)}, "
+            f"grads={sorted(grads)}, devices={sorted(devices)}, layouts={sorted(layouts)}, "
+            f"{min_dims} <= ndim <= {max_dims} (conj needs complex64/128, grad states other than "
+            "plain and inference need a floating or complex dtype, sparse layouts a dtype with "
+            "sparse kernels and no view, quantized dtypes the cpu device)"
+        )
+    return _tensor_case(tables, max_side)
 
 
 def exportable_tensors(

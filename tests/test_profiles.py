@@ -1,0 +1,83 @@
+"""The root conftest registers the Hypothesis profiles the README promises, and
+``BRIDGECHECK_PROFILE`` chooses among them."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy
+import pytest
+import torch
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+
+ROOT_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
+
+
+def load_root_conftest():
+    """Execute the root conftest afresh (as pytest does at start-up) and return it."""
+    spec = importlib.util.spec_from_file_location("bridgecheck_root_conftest_under_test", ROOT_CONFTEST)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def current_profile() -> str:
+    # settings.get_current_profile_name() is recent; the pyproject floor is Hypothesis 6.100.
+    getter = getattr(settings, "get_current_profile_name", None)
+    return getter() if getter else settings._current_profile
+
+
+@pytest.fixture
+def restore_profile():
+    name = current_profile()
+    yield
+    settings.load_profile(name)
+
+
+def test_three_profiles_without_deadlines():
+    for name in ("dev", "ci", "thorough"):
+        profile = settings.get_profile(name)
+        assert profile.deadline is None, name
+
+
+def test_ci_is_reproducible():
+    ci = settings.get_profile("ci")
+    assert ci.derandomize is True
+    assert ci.database is None
+    assert ci.print_blob is True
+
+
+def test_thorough_runs_at_least_1000_examples():
+    assert settings.get_profile("thorough").max_examples >= 1000
+
+
+def test_dev_keeps_an_example_database_per_torch_numpy_pair():
+    database = settings.get_profile("dev").database
+    assert isinstance(database, DirectoryBasedExampleDatabase)
+    path = Path(database.path)
+    assert path.name == f"torch-{torch.__version__}-numpy-{numpy.__version__}", path
+    assert path.parent == ROOT_CONFTEST.parent / ".hypothesis" / "examples"
+    assert settings.get_profile("dev").derandomize is False
+
+
+@pytest.mark.parametrize("name", ["dev", "ci", "thorough"])
+def test_the_environment_variable_selects(name, monkeypatch, restore_profile):
+    monkeypatch.setenv("BRIDGECHECK_PROFILE", name)
+    load_root_conftest()
+    assert current_profile() == name
+    assert settings.default.max_examples == settings.get_profile(name).max_examples
+    assert settings.default.derandomize == (name == "ci")
+
+
+def test_dev_is_the_default(monkeypatch, restore_profile):
+    monkeypatch.delenv("BRIDGECHECK_PROFILE", raising=False)
+    load_root_conftest()
+    assert current_profile() == "dev"
+
+
+def test_an_unknown_profile_is_refused(monkeypatch, restore_profile):
+    monkeypatch.setenv("BRIDGECHECK_PROFILE", "fast")
+    with pytest.raises(Exception, match="fast"):
+        load_root_conftest()
