@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from hypothesis import example, given
+from hypothesis import given
 from hypothesis import strategies as st
 
-from bridgecheck.cases import from_recipe
+from bridgecheck.cases import explicit, tensor_recipe
 from bridgecheck.contract import Call, expect, observe
 from bridgecheck.exporting import dlpack_refusal
 from bridgecheck.expectations import expect_exported, expect_refusal
@@ -56,18 +56,14 @@ def test_from_dlpack_copy_keyword(case, copy):
     expect_exported(call, t, result.value, shares=not copy)
 
 
-def tensor(**recipe):
-    return from_recipe("tensor", **recipe)
-
-
 # Pairs of obstacles, so each order is checked on every run.
-@example(case=tensor(dtype="complex64", shape=(2,), view="conj", grad="leaf"), grad_mode=False)
-@example(case=tensor(dtype="complex64", shape=(2, 2), view="conj", device="meta"), grad_mode=True)
-@example(case=tensor(dtype="float32", shape=(2,), layout="sparse_coo", grad="leaf"), grad_mode=False)
-@example(case=tensor(dtype="bfloat16", shape=(2, 2), layout="sparse_csr", device="meta"), grad_mode=True)
-@example(case=tensor(dtype="bfloat16", shape=(2,), device="meta"), grad_mode=True)
-@example(case=tensor(dtype="bfloat16", shape=(2,), grad="leaf"), grad_mode=False)
-@example(case=tensor(dtype="qint8", shape=(2,), qparams=(1.0, 0)), grad_mode=True)
+@explicit(case=tensor_recipe(dtype="complex64", shape=(2,), view="conj", grad="leaf"), grad_mode=False)
+@explicit(case=tensor_recipe(dtype="complex64", shape=(2, 2), view="conj", device="meta"), grad_mode=True)
+@explicit(case=tensor_recipe(dtype="float32", shape=(2,), layout="sparse_coo", grad="leaf"), grad_mode=False)
+@explicit(case=tensor_recipe(dtype="bfloat16", shape=(2, 2), layout="sparse_csr", device="meta"), grad_mode=True)
+@explicit(case=tensor_recipe(dtype="bfloat16", shape=(2,), device="meta"), grad_mode=True)
+@explicit(case=tensor_recipe(dtype="bfloat16", shape=(2,), grad="leaf"), grad_mode=False)
+@explicit(case=tensor_recipe(dtype="qint8", shape=(2,), qparams=(1.0, 0)), grad_mode=True)
 @given(
     case=tensors(devices=("cpu", "meta"), layouts=["strided", "sparse_coo", "sparse_csr"], quantized=True,
                  views=[v for v in VIEWS if v != "neg"]),

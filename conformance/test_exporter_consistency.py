@@ -12,9 +12,9 @@ a known deviation (``dlpack-ignores-neg-bit``).
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import example, given
+from hypothesis import given
 
-from bridgecheck.cases import from_recipe
+from bridgecheck.cases import explicit, tensor_recipe
 from bridgecheck.contract import Call, expect, observe
 from bridgecheck.equality import tensor_bits
 from bridgecheck.exporting import export_holds, list_holds, stored_bits
@@ -37,14 +37,10 @@ def bits_visible(t) -> bool:
     return stored_bits(t) != tensor_bits(t)
 
 
-def tensor(**recipe):
-    return from_recipe("tensor", **recipe)
-
-
-@example(case=tensor(dtype="float32", shape=(3,), view="neg"))
-@example(case=tensor(dtype="complex128", shape=(2,), view="conj"))
-@example(case=tensor(dtype="int16", shape=(2, 2), view="neg", grad="inference"))
-@example(case=tensor(dtype="bfloat16", shape=(2,), view="neg"))
+@explicit(case=tensor_recipe(dtype="float32", shape=(3,), view="neg"))
+@explicit(case=tensor_recipe(dtype="complex128", shape=(2,), view="conj"))
+@explicit(case=tensor_recipe(dtype="int16", shape=(2, 2), view="neg", grad="inference"))
+@explicit(case=tensor_recipe(dtype="bfloat16", shape=(2,), view="neg"))
 @given(case=tensors(devices=available_devices(), layouts=["strided", "sparse_coo", "sparse_csr"], quantized=True))
 def test_exporters_agree_or_refuse(case):
     t = case.tensor

@@ -17,10 +17,10 @@ states it and ``test_numpy_refusal_precedence`` holds torch to it.
 from __future__ import annotations
 
 import torch
-from hypothesis import example, given
+from hypothesis import given
 from hypothesis import strategies as st
 
-from bridgecheck.cases import from_recipe
+from bridgecheck.cases import explicit, tensor_recipe
 from bridgecheck.contract import Call, expect, observe
 from bridgecheck.dtypes import NUMPY_LACKS
 from bridgecheck.exporting import NUMPY_REFUSALS, numpy_refusal
@@ -42,10 +42,6 @@ def numpy_call(case, *, force: bool = False, grad_mode: bool = True) -> Call:
     if not grad_mode:
         code = f"torch.no_grad()(lambda: {code})()"
     return Call("Tensor.numpy", code, {"t": case}, {"force": force, "grad_mode": grad_mode})
-
-
-def tensor(**recipe):
-    return from_recipe("tensor", **recipe)
 
 
 @given(case=exportable_tensors())
@@ -94,15 +90,15 @@ def test_numpy_refuses_dtypes_numpy_lacks(case):
 
 
 # Every pair of obstacles the strategies can build, so each order is checked on every run.
-@example(case=tensor(dtype="bfloat16", shape=(2,), layout="sparse_coo", grad="leaf"), grad_mode=True)
-@example(case=tensor(dtype="bfloat16", shape=(2,), device="meta", grad="leaf"), grad_mode=True)
-@example(case=tensor(dtype="float32", shape=(2, 2), layout="sparse_csr", device="meta"), grad_mode=True)
-@example(case=tensor(dtype="complex64", shape=(2,), view="conj", grad="leaf"), grad_mode=True)
-@example(case=tensor(dtype="complex64", shape=(2,), view="conj", grad="leaf"), grad_mode=False)
-@example(case=tensor(dtype="float32", shape=(2,), view="neg", grad="non-leaf"), grad_mode=True)
-@example(case=tensor(dtype="float32", shape=(2,), view="neg", device="meta"), grad_mode=True)
-@example(case=tensor(dtype="bfloat16", shape=(2,), view="neg", grad="leaf"), grad_mode=False)
-@example(case=tensor(dtype="complex32", shape=(2,), view="neg"), grad_mode=True)
+@explicit(case=tensor_recipe(dtype="bfloat16", shape=(2,), layout="sparse_coo", grad="leaf"), grad_mode=True)
+@explicit(case=tensor_recipe(dtype="bfloat16", shape=(2,), device="meta", grad="leaf"), grad_mode=True)
+@explicit(case=tensor_recipe(dtype="float32", shape=(2, 2), layout="sparse_csr", device="meta"), grad_mode=True)
+@explicit(case=tensor_recipe(dtype="complex64", shape=(2,), view="conj", grad="leaf"), grad_mode=True)
+@explicit(case=tensor_recipe(dtype="complex64", shape=(2,), view="conj", grad="leaf"), grad_mode=False)
+@explicit(case=tensor_recipe(dtype="float32", shape=(2,), view="neg", grad="non-leaf"), grad_mode=True)
+@explicit(case=tensor_recipe(dtype="float32", shape=(2,), view="neg", device="meta"), grad_mode=True)
+@explicit(case=tensor_recipe(dtype="bfloat16", shape=(2,), view="neg", grad="leaf"), grad_mode=False)
+@explicit(case=tensor_recipe(dtype="complex32", shape=(2,), view="neg"), grad_mode=True)
 @given(
     case=tensors(devices=available_devices(), layouts=["strided", "sparse_coo", "sparse_csr"], quantized=True),
     grad_mode=st.booleans(),
@@ -120,9 +116,9 @@ def test_numpy_refusal_precedence(case, grad_mode):
         expect_exported(call, t, result.value, shares=True)
 
 
-@example(case=tensor(dtype="float32", shape=(2, 3), view="transposed", axes=(1, 0), grad="leaf"))
-@example(case=tensor(dtype="complex128", shape=(3,), view="conj"))
-@example(case=tensor(dtype="int16", shape=(2,), view="neg", grad="inference"))
+@explicit(case=tensor_recipe(dtype="float32", shape=(2, 3), view="transposed", axes=(1, 0), grad="leaf"))
+@explicit(case=tensor_recipe(dtype="complex128", shape=(3,), view="conj"))
+@explicit(case=tensor_recipe(dtype="int16", shape=(2,), view="neg", grad="inference"))
 @given(case=tensors(devices=available_devices(), layouts=["strided", "sparse_coo", "sparse_csr"], quantized=True))
 def test_numpy_force_is_the_documented_chain(case):
     """numpy(force=True) does what ``t.detach().cpu().resolve_conj().resolve_neg().numpy()``

@@ -17,16 +17,12 @@ widened exactly by torch where NumPy lacks the dtype, decoded by NumPy's ``tolis
 from __future__ import annotations
 
 import torch
-from hypothesis import example, given
+from hypothesis import given
 
-from bridgecheck.cases import from_recipe
+from bridgecheck.cases import explicit, tensor_recipe
 from bridgecheck.contract import Call, expect, observe
 from bridgecheck.equality import logical_values, python_values_equal
 from bridgecheck.strategies import tensors
-
-
-def tensor(**recipe):
-    return from_recipe("tensor", **recipe)
 
 
 def python_type(t: torch.Tensor) -> str:
@@ -43,13 +39,13 @@ def python_type(t: torch.Tensor) -> str:
 one_element = tensors(quantized=True, max_side=1).filter(lambda c: c.tensor.numel() == 1)
 
 
-@example(case=tensor(dtype="uint64", shape=(), data="ff" * 8))             # 2**64 - 1
-@example(case=tensor(dtype="uint64", shape=(1,), data="00" * 7 + "80"))   # 2**63
-@example(case=tensor(dtype="int64", shape=(1, 1), data="00" * 7 + "80"))  # -2**63
-@example(case=tensor(dtype="bfloat16", shape=(), data="cd3d"))            # 0.10009765625
-@example(case=tensor(dtype="bfloat16", shape=(), data="c1ff"))            # a NaN with payload
-@example(case=tensor(dtype="float8_e8m0fnu", shape=(1,), data="00"))      # 2**-127
-@example(case=tensor(dtype="complex32", shape=(), data="003c00c0"))       # 1 - 2j
+@explicit(case=tensor_recipe(dtype="uint64", shape=(), data="ff" * 8))             # 2**64 - 1
+@explicit(case=tensor_recipe(dtype="uint64", shape=(1,), data="00" * 7 + "80"))   # 2**63
+@explicit(case=tensor_recipe(dtype="int64", shape=(1, 1), data="00" * 7 + "80"))  # -2**63
+@explicit(case=tensor_recipe(dtype="bfloat16", shape=(), data="cd3d"))            # 0.10009765625
+@explicit(case=tensor_recipe(dtype="bfloat16", shape=(), data="c1ff"))            # a NaN with payload
+@explicit(case=tensor_recipe(dtype="float8_e8m0fnu", shape=(1,), data="00"))      # 2**-127
+@explicit(case=tensor_recipe(dtype="complex32", shape=(), data="003c00c0"))       # 1 - 2j
 @given(case=one_element)
 def test_item_gives_the_stored_python_number(case):
     t = case.tensor
@@ -71,9 +67,9 @@ def test_item_refuses_unless_one_element(case):
            detail=result.message[:300])
 
 
-@example(case=tensor(dtype="float32", shape=(2, 0, 3)))
-@example(case=tensor(dtype="uint64", shape=(2,), data="ff" * 8 + "00" * 7 + "80"))
-@example(case=tensor(dtype="qint8", shape=(2,), qparams=(0.5, 1)))
+@explicit(case=tensor_recipe(dtype="float32", shape=(2, 0, 3)))
+@explicit(case=tensor_recipe(dtype="uint64", shape=(2,), data="ff" * 8 + "00" * 7 + "80"))
+@explicit(case=tensor_recipe(dtype="qint8", shape=(2,), qparams=(0.5, 1)))
 @given(case=tensors(quantized=True))
 def test_tolist_nests_the_python_numbers(case):
     """Nesting follows the shape (a bare number for 0-d, empty lists kept for zero-size

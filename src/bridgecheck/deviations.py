@@ -92,7 +92,7 @@ class Deviation:
 
 
 #: Keys whose values must be strings (``observed``/``contract`` may be any TOML value).
-STRINGS = ("id", "kind", "property", "aspect", "reason", "torch", "numpy", "upstream", "witness")
+STRINGS = ("id", "kind", "aspect", "reason", "torch", "numpy", "upstream", "witness")
 UPSTREAM = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/(issues|pull)/\d+")
 
 
@@ -123,6 +123,9 @@ def parse(text: str, source: str = "deviations.toml") -> tuple[Deviation, ...]:
         not_text = [k for k in STRINGS if k in raw and not isinstance(raw[k], str)]
         if not_text:
             raise DeviationFileError(f"{source}: {name}: {', '.join(not_text)} must be strings")
+        prop = raw["property"]
+        if not (isinstance(prop, str) or isinstance(prop, list) and prop and all(isinstance(p, str) for p in prop)):
+            raise DeviationFileError(f"{source}: {name}: property must be a test name or a list of them")
         if raw["kind"] not in KINDS:
             raise DeviationFileError(f"{source}: {name}: kind {raw['kind']!r} must be one of {KINDS}")
         if name in seen:

@@ -179,7 +179,7 @@ def write_through(a: np.ndarray, t: torch.Tensor) -> bool | None:
     a = a.view(np.ndarray) if isinstance(a, np.ndarray) else np.asarray(a)  # subclasses: data only
     if a.flags.writeable and not _on_readonly_mapping(a) and _writable(array_extent(a)):
         cells = _array_bytes(a)
-        plain = _plain(t)
+        plain = plain_view(t)
 
         def read() -> bytes:
             return tensor_bits(plain)

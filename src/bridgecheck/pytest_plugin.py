@@ -46,6 +46,18 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+def pytest_ignore_collect(collection_path, config: pytest.Config):
+    """Without a bridge, do not even import the conformance modules but test_bridge.py:
+    their module-level strategies and examples may need a working torch/numpy pair."""
+    from bridgecheck.bridge import unavailable_reason
+
+    parts = collection_path.parts
+    if "conformance" in parts and collection_path.suffix == ".py" and collection_path.name.startswith("test_"):
+        if collection_path.name != "test_bridge.py" and unavailable_reason() is not None:
+            return True
+    return None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Without a bridge, keep only ``test_bridge_available`` of the conformance properties."""
     from bridgecheck.bridge import unavailable_reason
