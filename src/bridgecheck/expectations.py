@@ -24,15 +24,18 @@ def expect_sharing(call: Call, a: np.ndarray, t: torch.Tensor, expected: bool) -
     if a.size == 0 or t.numel() == 0:
         return
     overlap = shares_memory(a, t)
-    probe = write_through(a, t)
-    if probe is not None and probe != overlap:
+    written = write_through(a, t)
+    if written is not None and written != overlap:
         raise BridgeViolation(
             call.failure(
-                f"address overlap says {overlap} but the write-through probe says {probe}",
+                f"address overlap says {overlap} but the write-through probe says {written}",
                 "the two sharing checks disagree: the memory layout is not what the pointers say",
             )
         )
-    expect(call, "shares_memory", overlap, expected, probe="bridgecheck.memory.shares_memory(a, r)")
+    # The reproduction prints the same check: the call's input is the array (``a``) when
+    # converting to torch, the tensor (``t``) when exporting to NumPy; ``r`` is the result.
+    shown = "bridgecheck.memory.shares_memory(r, t)" if "t" in call.inputs else "bridgecheck.memory.shares_memory(a, r)"
+    expect(call, "shares_memory", overlap, expected, probe=shown)
 
 
 def expect_bits(call: Call, a: np.ndarray, t: torch.Tensor, *, dtype: torch.dtype | None = None) -> None:
