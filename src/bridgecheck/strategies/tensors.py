@@ -46,7 +46,8 @@ def _numpy_kind(dtype: torch.dtype) -> str:
         return "c"
     if dtype.is_floating_point:
         return "f"
-    return "i" if dtype.is_signed else "u"
+    # By name: dtype.is_signed raises "Unknown ScalarType" for uint16/32/64 on torch 2.3.
+    return "u" if str(dtype).startswith("torch.uint") else "i"
 
 
 def _views_for(dtype: torch.dtype, ndim: int, layout: str, views: Collection[str]) -> list[str]:
