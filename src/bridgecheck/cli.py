@@ -17,6 +17,7 @@ from bridgecheck.errors import UsageProblem
 COMMANDS = {
     "run": "run the conformance suite against the installed torch and numpy",
     "claims": "check common tutorial claims about the bridge on the installed versions",
+    "mutants": "run the suite against planted bridge faults: kill rate, time to kill, survivors",
 }
 
 
