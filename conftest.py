@@ -18,7 +18,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-pytest_plugins = ["bridgecheck.pytest_plugin"]
+pytest_plugins = ["bridgecheck.pytest_plugin", "bridgecheck.report.plugin"]
 
 
 def _database_dir() -> Path:

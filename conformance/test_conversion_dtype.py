@@ -57,12 +57,15 @@ SAME_DTYPE_SHARES = {
 }
 
 
+_LAYOUTS = ["c-order", "fortran", "transposed", "offset", "stepped", "broadcast"]
+_ARRAYS = {source: arrays(dtype=source, layouts=_LAYOUTS) for source in WIDENING}  # built once
+
+
 @st.composite
 def array_and_wider_dtype(draw):
     source = draw(st.sampled_from(sorted(WIDENING)), label="source dtype")
     target = draw(st.sampled_from(WIDENING[source]), label="target dtype")
-    case = draw(arrays(dtype=source, layouts=["c-order", "fortran", "transposed", "offset", "stepped", "broadcast"]))
-    return case, getattr(torch, target)
+    return draw(_ARRAYS[source]), getattr(torch, target)
 
 
 def _call(code: str, case, dtype: torch.dtype) -> Call:

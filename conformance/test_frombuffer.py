@@ -30,9 +30,12 @@ def raw_bytes(a: np.ndarray) -> bytes:
     return np.asarray(a).view(np.ndarray).tobytes(order="A")
 
 
+_BUFFERS = arrays(layouts=CONTIGUOUS_LAYOUTS, min_side=1)
+
+
 @st.composite
 def buffer_and_window(draw):
-    case = draw(arrays(layouts=CONTIGUOUS_LAYOUTS, min_side=1))
+    case = draw(_BUFFERS)
     nbytes = case.array.nbytes
     dtype = draw(st.sampled_from([d for d, n in ELEMENT_SIZES.items() if n <= nbytes]), label="dtype")
     size = ELEMENT_SIZES[dtype]

@@ -153,14 +153,17 @@ def scalar(dtype: str, data: str | None = None) -> np.generic:
 _SIGNED_BY_SIZE = {1: "int8", 2: "int16", 4: "int32", 8: "int64"}
 
 
-def _torch_values(dtype: str, data: str, count: int):
+def _torch_values(dtype: str, data: str | None, count: int):
     """1-D tensor of ``count`` elements of torch ``dtype`` from hex little-endian ``data``.
 
     Goes through a Python list of integers and ``Tensor.view(dtype)``: no NumPy bridge.
+    ``data=None`` gives 0, 1, 2, ... cast to the dtype (as ``values`` does for arrays).
     """
     import torch
 
     tdt = getattr(torch, dtype)
+    if data is None:
+        return torch.arange(count).to(tdt)
     itemsize = torch.empty((), dtype=tdt).element_size()
     raw = bytes.fromhex(data)
     if len(raw) != count * itemsize:
@@ -177,7 +180,7 @@ def _torch_values(dtype: str, data: str, count: int):
 def tensor(
     dtype: str,
     shape: tuple[int, ...],
-    data: str,
+    data: str | None = None,
     *,
     view: str = "contiguous",
     grad: str = "plain",
@@ -194,7 +197,8 @@ def tensor(
     ``grad``: plain | leaf | non-leaf | detached | inference.
     ``layout``: strided | sparse_coo | sparse_csr. ``device``: cpu | meta | cuda.
     ``data`` holds the elements of the base (``expand_from`` for expanded views, the permuted
-    shape for transposed ones, ``offset`` extra leading elements for offset views).
+    shape for transposed ones, ``offset`` extra leading elements for offset views); omitted,
+    the base holds 0, 1, 2, ... (short enough for a witness or a bug report).
     """
     import torch
 

@@ -16,6 +16,8 @@ from bridgecheck.errors import UsageProblem
 #: subcommand -> one-line help. Module: bridgecheck.commands.<name>.
 COMMANDS = {
     "run": "run the conformance suite against the installed torch and numpy",
+    "compare": "show behaviour that differs between two reports; exit 1 on a regression",
+    "matrix": "write one HTML page comparing reports across environments",
     "claims": "check common tutorial claims about the bridge on the installed versions",
     "mutants": "run the suite against planted bridge faults: kill rate, time to kill, survivors",
 }

@@ -10,23 +10,21 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-#: NumPy dtype name -> torch dtype, for every dtype the bridge accepts.
+_NUMPY_NAMES = (
+    "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "float16", "float32", "float64", "complex64", "complex128",
+)
+
+#: NumPy dtype name -> torch dtype, for every dtype the bridge accepts. torch < 2.3 has no
+#: uint16/uint32/uint64 at all: they are left out there, not mapped to something else.
 NUMPY_TO_TORCH: dict[str, torch.dtype] = {
-    "bool": torch.bool,
-    "int8": torch.int8,
-    "int16": torch.int16,
-    "int32": torch.int32,
-    "int64": torch.int64,
-    "uint8": torch.uint8,
-    "uint16": torch.uint16,
-    "uint32": torch.uint32,
-    "uint64": torch.uint64,
-    "float16": torch.float16,
-    "float32": torch.float32,
-    "float64": torch.float64,
-    "complex64": torch.complex64,
-    "complex128": torch.complex128,
+    name: getattr(torch, name) for name in _NUMPY_NAMES if isinstance(getattr(torch, name, None), torch.dtype)
 }
+
+def available(*names: str) -> list[torch.dtype]:
+    """The torch dtypes of these names that exist in the installed torch (uint16+ from 2.3)."""
+    return [d for d in (getattr(torch, n, None) for n in names) if isinstance(d, torch.dtype)]
+
 
 #: torch dtype -> NumPy dtype name (the inverse of ``NUMPY_TO_TORCH``).
 TORCH_TO_NUMPY: dict[torch.dtype, str] = {t: n for n, t in NUMPY_TO_TORCH.items()}

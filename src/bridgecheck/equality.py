@@ -8,6 +8,7 @@ not depend on the bridge it is judging.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,3 +116,70 @@ def arrays_bitwise_equal(a: np.ndarray, b: np.ndarray) -> Verdict:
         return Verdict(False, _first_difference(x, y, a.dtype.itemsize))
     return Verdict(True)
 
+
+
+# --- torch -> NumPy / Python: reference values read without the bridge ----------------------
+
+#: Exact widenings for dtypes NumPy lacks: every value of the source is a value of the target.
+_WIDER = {
+    "bfloat16": torch.float32,
+    "complex32": torch.complex64,
+    "float8_e4m3fn": torch.float32,
+    "float8_e5m2": torch.float32,
+    "float8_e4m3fnuz": torch.float32,
+    "float8_e5m2fnuz": torch.float32,
+    "float8_e8m0fnu": torch.float32,
+}
+
+
+def logical_values(t: torch.Tensor) -> np.ndarray:
+    """The values ``t`` stands for (conj/neg bits applied) as a fresh C-order ndarray.
+
+    Built from ``tensor_bits`` and ``np.frombuffer``, never through ``numpy()``, ``__array__``
+    or DLPack. Dtypes NumPy lacks are widened exactly by torch first (bfloat16 and float8 to
+    float32, complex32 to complex64); quantized tensors give their dequantized values.
+    Sparse tensors are densified. Raises for tensors without data (meta).
+    """
+    t = t.detach()
+    if t.layout != torch.strided:
+        t = t.to_dense()
+    if t.is_quantized:
+        t = t.dequantize()
+    wider = _WIDER.get(str(t.dtype).removeprefix("torch."))
+    if wider is not None:
+        t = t.resolve_conj().resolve_neg().to(wider)
+    from bridgecheck.dtypes import numpy_dtype_for
+
+    dtype = numpy_dtype_for(t.dtype)
+    return np.frombuffer(tensor_bits(t), dtype=dtype).reshape(tuple(t.shape)).copy()
+
+
+def same_python_number(got, want) -> bool:
+    """Same Python type and value; NaN equals NaN and the sign of zero counts (floats and
+    both parts of complex numbers). NaN payloads are not part of Python's number contract."""
+    if type(got) is not type(want):
+        return False
+    if isinstance(want, complex):
+        return same_python_number(got.real, want.real) and same_python_number(got.imag, want.imag)
+    if isinstance(want, float):
+        if want != want:
+            return got != got
+        return got == want and math.copysign(1.0, got) == math.copysign(1.0, want)
+    return got == want
+
+
+def python_values_equal(got, want, path: str = "") -> Verdict:
+    """``got`` (from ``tolist()``/``item()``) has ``want``'s nesting, types and values."""
+    if isinstance(want, list):
+        if not isinstance(got, list):
+            return Verdict(False, f"at {path or 'top'}: {type(got).__name__} where a list of {len(want)} was expected")
+        if len(got) != len(want):
+            return Verdict(False, f"at {path or 'top'}: {len(got)} items, expected {len(want)}")
+        for i, (g, w) in enumerate(zip(got, want)):
+            verdict = python_values_equal(g, w, f"{path}[{i}]")
+            if not verdict:
+                return verdict
+        return Verdict(True)
+    if not same_python_number(got, want):
+        return Verdict(False, f"at {path or 'top'}: {got!r} ({type(got).__name__}), expected {want!r} ({type(want).__name__})")
+    return Verdict(True)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from bridgecheck.contract import BridgeViolation, Call, expect
+from bridgecheck.contract import BridgeViolation, Call, Observed, expect, expect_raises
+from bridgecheck.dtypes import numpy_dtype_for
 from bridgecheck.equality import bitwise_equal
+from bridgecheck.exporting import Refusal
 from bridgecheck.memory import shares_memory, write_through
 
 
@@ -91,3 +93,48 @@ def expect_converted(
     if shares:
         expect_element_strides(call, a, t)
     expect_plain_result(call, t, requires_grad=requires_grad)
+
+
+# --- torch -> NumPy ------------------------------------------------------------------------
+
+
+def expect_byte_strides(call: Call, t: torch.Tensor, a: np.ndarray) -> None:
+    """An exported alias keeps the geometry: byte strides = element strides × itemsize,
+    stride 0 (expanded) and storage offsets included (size-1 and zero-size axes aside, whose
+    strides address nothing)."""
+    if a.size == 0:
+        return
+    relevant = [i for i, n in enumerate(a.shape) if n > 1]
+    expect(
+        call,
+        "byte_strides",
+        tuple(a.strides[i] for i in relevant),
+        tuple(t.stride()[i] * a.itemsize for i in relevant),
+        detail=f"array byte strides {a.strides}, tensor strides {tuple(t.stride())}, itemsize {a.itemsize}",
+    )
+
+
+def expect_exported(call: Call, t: torch.Tensor, a, *, shares: bool) -> None:
+    """The whole contract of an accepted tensor -> ndarray export.
+
+    A true ``ndarray`` (a 0-d tensor gives a 0-d array, not a NumPy scalar) of the tensor's
+    shape and mapped dtype holding the values the tensor stands for, bit for bit; sharing
+    exactly as ``shares`` says; an alias keeps the geometry in bytes.
+    """
+    expect(call, "type", type(a).__name__, "ndarray")
+    expect(call, "shape", tuple(a.shape), tuple(t.shape))
+    expect(call, "dtype", str(a.dtype), str(numpy_dtype_for(t.dtype)))
+    verdict = bitwise_equal(a, t)
+    expect(call, "bitwise_equal", verdict.equal, True, detail=verdict.reason)
+    expect_sharing(call, a, t, shares)
+    if shares:
+        expect_byte_strides(call, t, a)
+
+
+def expect_refusal(call: Call, observed: Observed, refusal: Refusal | None) -> None:
+    """``observed`` is what a refusal model (``bridgecheck.exporting``) owes the input: a
+    value where ``refusal`` is None, else the refusal's exception and message."""
+    if refusal is None:
+        expect(call, "raises", observed.kind, "returned", detail=observed.message[:300])
+    else:
+        expect_raises(call, observed, refusal.exc_type, refusal.match)

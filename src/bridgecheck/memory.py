@@ -67,8 +67,9 @@ def shares_memory(a: np.ndarray, t: torch.Tensor) -> bool:
     return array_extent(a).overlaps(tensor_extent(t))
 
 
-def _plain(t: torch.Tensor) -> torch.Tensor:
-    """``t`` without grad tracking and without conj/neg bits, still on the same memory."""
+def plain_view(t: torch.Tensor) -> torch.Tensor:
+    """``t`` without grad tracking and without conj/neg bits, still on the same memory: what
+    its storage holds, not the values the bits say it stands for."""
     t = t.detach()
     if t.is_conj():
         t = t.conj()  # conj of a conj view clears the bit without copying
@@ -115,13 +116,13 @@ def write_through(a: np.ndarray, t: torch.Tensor, *, limit: int = 64) -> bool | 
     if _on_readonly_mapping(a):
         return None
     if a.flags.writeable:
-        before = tensor_bits(_plain(t))
+        before = tensor_bits(plain_view(t))
         flip = _truth_flip if a.dtype.kind == "b" else np.invert
         for cell in _array_slots(a, limit):
             saved = cell.copy()
             cell[...] = flip(saved)
             try:
-                changed = tensor_bits(_plain(t)) != before
+                changed = tensor_bits(plain_view(t)) != before
             finally:
                 cell[...] = saved
             if changed:
@@ -130,7 +131,7 @@ def write_through(a: np.ndarray, t: torch.Tensor, *, limit: int = 64) -> bool | 
     # Read-only array on ordinary memory: experiment from the tensor side instead.
     # Inference tensors may only be written inside inference mode.
     with torch.inference_mode(t.is_inference()):
-        return _write_from_tensor(a, _plain(t), limit)
+        return _write_from_tensor(a, plain_view(t), limit)
 
 
 def _write_from_tensor(a: np.ndarray, plain: torch.Tensor, limit: int) -> bool:

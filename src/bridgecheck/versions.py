@@ -42,3 +42,18 @@ def matches(spec: str, version: Version) -> bool:
 def installed_matches(torch: str = "*", numpy: str = "*") -> bool:
     """True when the installed torch and numpy lie in both ranges."""
     return matches(torch, torch_version()) and matches(numpy, numpy_version())
+
+
+def skip_unless(reason: str, *, torch: str = "*", numpy: str = "*") -> None:
+    """Skip the running test unless the installed torch and numpy lie in both ranges.
+
+    For properties that only exist from some version on (``np.asarray(t, copy=False)`` needs
+    NumPy 2): called first thing in the property's body, so the property is reported as
+    skipped with its reason both when pytest runs it and when ``test_deviations`` runs it on a
+    witness, never as a silent pass.
+    """
+    if not installed_matches(torch=torch, numpy=numpy):
+        import pytest
+
+        pytest.skip(f"needs torch {torch}, numpy {numpy} (installed: torch {torch_version()}, "
+                    f"numpy {numpy_version()}): {reason}")

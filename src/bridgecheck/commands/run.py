@@ -1,4 +1,9 @@
-"""``bridgecheck run``: the conformance suite, through pytest."""
+"""``bridgecheck run``: the conformance suite through pytest, a report, and a summary.
+
+Runs pytest (its progress display) on ``conformance/`` with the report plugin and the
+census, writes the report (default ``reports/local/<torch>-<numpy>.json``), then prints the
+summary table. Its exit status is pytest's.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,10 @@ import argparse
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from bridgecheck.environment import conformance_dir, require_bridge
+from bridgecheck.errors import UsageProblem
 from bridgecheck.pytest_plugin import REQUIRE_CUDA_ENV
 
 
@@ -15,16 +22,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-n", "--workers", default="auto", help="pytest-xdist workers (default: auto)")
     parser.add_argument("--require-cuda", action="store_true", help="GPU mode: fail unless CUDA is present")
     parser.add_argument("--profile", default=None, help="Hypothesis profile: dev (default), ci, thorough")
+    parser.add_argument("-o", "--output", default=None, metavar="REPORT",
+                        help="report path (default: reports/local/<torch>-<numpy>.json in the clone)")
+    parser.add_argument("--no-census", action="store_true", help="skip the behaviour census")
     parser.set_defaults(accepts_extra=True)
+
+
+def default_report_path(root: Path) -> Path:
+    import numpy
+    import torch
+
+    return root / "reports" / "local" / f"{torch.__version__}-{numpy.__version__}.json"
 
 
 def main(args: argparse.Namespace) -> int:
     require_bridge()
     folder = conformance_dir()
+    report = Path(args.output).resolve() if args.output else default_report_path(folder.parent)
     env = dict(os.environ)
     if args.require_cuda:
         env[REQUIRE_CUDA_ENV] = "1"
     if args.profile:
         env["BRIDGECHECK_PROFILE"] = args.profile
-    cmd = [sys.executable, "-m", "pytest", str(folder), "-n", str(args.workers), *args.extra]
-    return subprocess.call(cmd, cwd=folder.parent, env=env)
+    cmd = [sys.executable, "-m", "pytest", str(folder), "-n", str(args.workers),
+           "--bridgecheck-report", str(report), *([] if args.no_census else ["--bridgecheck-census"]),
+           *args.extra]
+    before = report.stat().st_mtime_ns if report.exists() else None
+    status = subprocess.call(cmd, cwd=folder.parent, env=env)
+    if not report.exists() or report.stat().st_mtime_ns == before:
+        # pytest stopped before writing (usage error, --require-cuda without CUDA): it said why.
+        print(f"bridgecheck run: no report written (pytest exit status {status})", file=sys.stderr)
+        return status
+    from bridgecheck.report import schema, summary
+
+    try:
+        data = schema.load(report)
+    except UsageProblem as exc:  # a stale file from an older run is not this run's report
+        print(f"bridgecheck run: {exc}", file=sys.stderr)
+        return status or 2
+    print()
+    print(summary.render(data, str(report)))
+    return status

@@ -18,9 +18,17 @@ from bridgecheck.strategies.arrays import (
     numpy_scalars,
 )
 from bridgecheck.strategies.dtypes import numpy_dtypes
-from bridgecheck.strategies.tensors import GRADS, VIEWS, available_devices, tensors
+from bridgecheck.strategies.tensors import (
+    GRADS,
+    PLAIN_VIEWS,
+    VIEWS,
+    available_devices,
+    exportable_tensors,
+    tensors,
+)
 
 __all__ = [
-    "ACCEPTED_LAYOUTS", "LAYOUTS", "REFUSED_LAYOUTS", "GRADS", "VIEWS",
-    "arrays", "available_devices", "layouts_for", "numpy_dtypes", "numpy_scalars", "tensors",
+    "ACCEPTED_LAYOUTS", "LAYOUTS", "REFUSED_LAYOUTS", "GRADS", "PLAIN_VIEWS", "VIEWS",
+    "arrays", "available_devices", "exportable_tensors", "layouts_for", "numpy_dtypes",
+    "numpy_scalars", "tensors",
 ]

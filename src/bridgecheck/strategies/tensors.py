@@ -17,10 +17,12 @@ from hypothesis.errors import InvalidArgument
 
 from bridgecheck import build
 from bridgecheck.cases import TensorCase
-from bridgecheck.dtypes import COMPLEX, FLOATING, QUANTIZED, TORCH_DTYPES, torch_name
+from bridgecheck.dtypes import COMPLEX, FLOATING, NUMPY_TO_TORCH, QUANTIZED, TORCH_DTYPES, torch_name
 from bridgecheck.strategies.elements import data_hex
 
 VIEWS: tuple[str, ...] = ("contiguous", "transposed", "offset", "expanded", "conj", "neg")
+#: Views without a conj/neg bit: what zero-copy exporters hand out as they are.
+PLAIN_VIEWS: tuple[str, ...] = ("contiguous", "transposed", "offset", "expanded")
 GRADS: tuple[str, ...] = ("plain", "leaf", "non-leaf", "detached", "inference")
 LAYOUTS: tuple[str, ...] = ("strided", "sparse_coo", "sparse_csr")
 
@@ -44,7 +46,7 @@ def _numpy_kind(dtype: torch.dtype) -> str:
         return "c"
     if dtype.is_floating_point:
         return "f"
-    return "u" if dtype in (torch.uint8, torch.uint16, torch.uint32, torch.uint64) else "i"
+    return "i" if dtype.is_signed else "u"
 
 
 def _views_for(dtype: torch.dtype, ndim: int, layout: str, views: Collection[str]) -> list[str]:
@@ -174,4 +176,16 @@ def tensors(
         raise InvalidArgument(f"need 0 <= min_dims <= max_dims <= 6 and max_side >= 1")
     return _tensor_case(
         tuple(chosen), tuple(views), tuple(grads), tuple(devices), tuple(layouts), min_dims, max_dims, max_side
+    )
+
+
+def exportable_tensors(
+    *, grads: Collection[str] = ("plain", "detached", "inference"), **kwargs
+) -> st.SearchStrategy[TensorCase]:
+    """Tensors every zero-copy exporter to NumPy accepts: on the CPU, strided, of a dtype
+    NumPy has, without conj/neg bit, not requiring grad; in every plain view kind (stride 0
+    and storage offsets included). Other ``tensors`` arguments (``min_dims``...) pass on."""
+    return tensors(
+        dtypes=tuple(NUMPY_TO_TORCH.values()), views=PLAIN_VIEWS, grads=grads,
+        devices=("cpu",), layouts=("strided",), **kwargs,
     )
