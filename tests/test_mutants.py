@@ -19,7 +19,7 @@ import pytest
 import bridgecheck
 from bridgecheck.isolation import run_isolated
 from bridgecheck.mutants import apply, runner
-from bridgecheck.mutants.catalogue import CATALOGUE, NotApplicable
+from bridgecheck.mutants.catalogue import CATALOGUE, Mutant, NotApplicable
 
 NAMES = list(CATALOGUE)
 #: One per family of fault: sharing, dtype, refusal, warning (through a fresh interpreter),
@@ -60,6 +60,15 @@ def test_mutant_applies_and_its_fault_shows_only_when_applied(name):
     assert not before.crashed and not before.raised and before.value[0] is False, before
     assert not after.crashed and not after.raised, after
     assert after.value == (True, ""), f"{name}: fault does not show once applied: {after.value}"
+
+
+def test_a_mutant_that_cannot_be_applied_is_not_applicable_end_to_end():
+    """Through a real run (a fresh interpreter): the plugin reports it, the runner says so."""
+    missing = Mutant("no-such-mutant", "torch.no_such_function", "A fault this torch cannot have.",
+                     lambda original: original, "True")
+    [result] = runner.run([missing], jobs=1, fresh=True, timeout=300)
+    assert result.verdict == runner.NOT_APPLICABLE, result
+    assert "no mutant named" in result.killer
 
 
 def test_unknown_attribute_is_not_applicable():
