@@ -20,6 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a new interpreter per mutant instead of forking a prewarmed one (slower)")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds a mutant's run may take")
     parser.add_argument("--logs", type=Path, metavar="DIR", help="keep each run's pytest output in DIR")
+    parser.add_argument("--markdown", type=Path, metavar="PATH", help="also write the results as a Markdown table")
     parser.add_argument("--list", action="store_true", help="list the catalogue and exit")
 
 
@@ -29,6 +30,8 @@ def main(args: argparse.Namespace) -> int:
     from bridgecheck.mutants import runner
     from bridgecheck.mutants.runner import ERROR, SURVIVED
 
+    if args.markdown is not None and not args.markdown.parent.is_dir():
+        raise UsageProblem(f"cannot write {args.markdown}: folder {args.markdown.parent} does not exist")
     if args.jobs < 1:
         raise UsageProblem(f"-j must be at least 1, got {args.jobs}")
     try:
@@ -50,4 +53,7 @@ def main(args: argparse.Namespace) -> int:
     print()
     print(runner.summary(results))
     print(f"wall time {time.monotonic() - start:.1f}s; load average now {os.getloadavg()[0]:.1f}")
+    if args.markdown is not None:
+        args.markdown.write_text(runner.markdown(results), encoding="utf-8")
+        print(f"wrote {args.markdown}")
     return 1 if any(r.verdict in (SURVIVED, ERROR) for r in results) else 0

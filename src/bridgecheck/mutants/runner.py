@@ -248,3 +248,16 @@ def summary(results: list[Result]) -> str:
         if names:
             lines.append(f"{verdict}: {', '.join(names)}")
     return "\n".join(lines)
+
+
+def markdown(results: list[Result]) -> str:
+    """The results as a Markdown table: mutant, the regression it plants, verdict, time,
+    and the property that killed it."""
+    rows = ["| mutant | regression | verdict | time | killed by |", "| --- | --- | --- | --- | --- |"]
+    for r in results:
+        m = CATALOGUE.get(r.name)
+        killer = r.killer.removeprefix("conformance/")
+        cells = [f"`{r.name}`", m.description if m else "", r.verdict, f"{r.seconds:.1f} s", f"`{killer}`" if killer else ""]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows) + "\n"
+
