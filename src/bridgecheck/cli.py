@@ -19,6 +19,9 @@ COMMANDS = {
     "compare": "show behaviour that differs between two reports; exit 1 on a regression",
     "matrix": "write one HTML page comparing reports across environments",
     "claims": "check common tutorial claims about the bridge on the installed versions",
+    "mutants": "run the suite against planted bridge faults: kill rate, time to kill, survivors",
+    "bench": "time the suite (ci and dev profiles, serial and -n 2): wall time, examples/s, slowest",
+    "flakes": "run the suite many times with random seeds and fresh databases; report any failure",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
+from functools import cache
 
 import numpy as np
 from hypothesis import strategies as st
@@ -95,6 +96,24 @@ def _c_strides(shape: tuple[int, ...], itemsize: int) -> tuple[int, ...]:
     return tuple(reversed(strides))
 
 
+# Strategies drawn inside the composites below, built once per distinct argument instead of
+# once per example (building one is costlier than drawing from it; the draws are the same).
+@cache
+def _integers(lo: int, hi: int) -> st.SearchStrategy[int]:
+    return st.integers(lo, hi)
+
+
+@cache
+def _sampled(options: tuple) -> st.SearchStrategy:
+    return st.sampled_from(options)
+
+
+@cache
+def _integer_lists(lo: int, hi: int, size: int) -> st.SearchStrategy[list[int]]:
+    return st.lists(st.integers(lo, hi), min_size=size, max_size=size)
+
+
+@cache
 @st.composite
 def _layout_params(draw, layout: str, shape: tuple[int, ...], itemsize: int) -> dict:
     """Layout-specific recipe arguments, including ``base_shape`` (what ``data`` fills)."""
@@ -180,22 +199,22 @@ def _layout_params(draw, layout: str, shape: tuple[int, ...], itemsize: int) -> 
 
 @st.composite
 def _array_case(draw, dtypes, layouts, min_dims, max_dims, min_side, max_side) -> ArrayCase:
-    # Only dtypes that some requested layout can hold (bool cannot be byteswapped).
-    dtype = draw(dtypes.filter(lambda d: layouts_for(d, layouts)), label="dtype")
+    # ``dtypes`` holds only dtypes that some requested layout can hold (see ``arrays``).
+    dtype = draw(dtypes, label="dtype")
     usable = layouts_for(dtype, layouts)
-    layout = draw(st.sampled_from(usable), label="layout")
+    layout = draw(_sampled(tuple(usable)), label="layout")
     lo, hi = max(min_dims, LAYOUT_DIMS[layout][0]), min(max_dims, LAYOUT_DIMS[layout][1])
-    ndim = draw(st.integers(lo, hi), label="ndim")
+    ndim = draw(_integers(lo, hi), label="ndim")
     # Zero-size arrays about one draw in ten: enough to matter, not enough to crowd out the
     # rest. Shrinking leads away from them (towards 9), so failures shrink to non-empty.
     # memmap cannot map an empty file; NumPy flags every empty array aligned.
-    empty = layout not in ("memmap", "unaligned") and min_side == 0 and ndim > 0 and draw(st.integers(0, 9)) == 9
+    empty = layout not in ("memmap", "unaligned") and min_side == 0 and ndim > 0 and draw(_integers(0, 9)) == 9
     side_lo = max(min_side, 1)
-    shape = list(draw(st.lists(st.integers(side_lo, max(side_lo, max_side)), min_size=ndim, max_size=ndim)))
+    shape = list(draw(_integer_lists(side_lo, max(side_lo, max_side), ndim)))
     if empty:
-        shape[draw(st.integers(0, ndim - 1))] = 0
+        shape[draw(_integers(0, ndim - 1))] = 0
     if layout == "size1-odd-strides" and 1 not in shape:
-        shape[draw(st.integers(0, ndim - 1))] = 1
+        shape[draw(_integers(0, ndim - 1))] = 1
     if layout == "odd-byte-strides" and max(shape, default=0) < 2:
         shape[0] = 2  # an odd stride only shows on an axis with two elements
     shape = tuple(shape)
@@ -254,6 +273,9 @@ def arrays(
                 f"{layouts_for(dt, LAYOUTS)}"
             )
         dtypes = st.just(dt)
+    # Only dtypes that some requested layout can hold (bool cannot be byteswapped); filtered
+    # here, once, rather than per draw.
+    dtypes = dtypes.filter(lambda d: layouts_for(d, fitting))
     return _array_case(dtypes, fitting, min_dims, max_dims, min_side, max_side)
 
 

@@ -90,6 +90,7 @@ def element_bytes(kind: str, name: str, itemsize: int) -> st.SearchStrategy[byte
     return st.binary(min_size=itemsize, max_size=itemsize)
 
 
+@cache  # one strategy per element type and count: built once, not for every example
 def data_hex(kind: str, name: str, itemsize: int, count: int) -> st.SearchStrategy[str]:
     """Hex of ``count`` elements' bytes (the ``data`` argument of the builders)."""
     one = element_bytes(kind, name, itemsize)

@@ -1,0 +1,78 @@
+"""``bridgecheck bench``: how long the conformance suite takes, serial and with pytest-xdist.
+
+For each profile, the whole suite runs once serially and once with ``-n WORKERS``, each in a
+new interpreter with a fresh example database (nothing replayed). Printed: wall time (process
+start to exit, imports included), CPU seconds of the whole process tree, examples executed
+and examples per second (of wall time), the xdist speed-up, the slowest properties of the first serial run, and the load average around each
+run: on a shared machine the figures mean little without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+from bridgecheck.environment import require_bridge
+from bridgecheck.errors import UsageProblem
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", action="append", dest="profiles", metavar="NAME",
+                        help="Hypothesis profile to time (repeatable; default: ci and dev)")
+    parser.add_argument("-n", "--workers", type=int, default=2, help="xdist workers of the parallel runs (default: 2)")
+    parser.add_argument("--top", type=int, default=10, help="how many of the slowest properties to list")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures as JSON")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Exit 1 when a run failed (its figures would not be the suite's), else 0."""
+    require_bridge()
+    import numpy
+    import torch
+
+    from bridgecheck.measure import run_suite
+
+    if args.workers < 2:
+        raise UsageProblem(f"-n must be at least 2 to compare with the serial run, got {args.workers}")
+    if args.json is not None and not args.json.parent.is_dir():
+        raise UsageProblem(f"cannot write {args.json}: folder {args.json.parent} does not exist")
+    profiles = args.profiles or ["ci", "dev"]
+    print(f"bridgecheck bench: torch {torch.__version__}, numpy {numpy.__version__}, {os.cpu_count()} CPUs", flush=True)
+    print(f"{'profile':<9}{'workers':>8}{'wall':>9}{'cpu':>9}{'examples':>10}{'per s':>8}{'tests':>7}  {'outcome':<10}load before/after")
+    runs, failed = [], False
+    for profile in profiles:
+        for workers in (0, args.workers):
+            run = run_suite(profile, workers)
+            runs.append(run)
+            rate = run.total_examples / run.wall_s if run.wall_s else 0.0
+            bad = run.failures()
+            outcome = "passed" if run.exit_status == 0 else f"exit {run.exit_status}"
+            failed |= run.exit_status != 0
+            print(f"{profile:<9}{workers or 1:>8}{run.wall_s:>8.1f}s{run.cpu_s:>8.1f}s{run.total_examples:>10}{rate:>8.0f}"
+                  f"{len(run.properties):>7}  {outcome:<10}{run.load_before:.1f}/{run.load_after:.1f}", flush=True)
+            for p in bad[:5]:
+                print(f"    {p['outcome']}: {p['id']}: {((p.get('failure') or {}).get('message') or '')[:160]}")
+            if not run.properties:
+                print("    no report:", run.output_tail[-500:])
+    print()
+    for profile in profiles:
+        serial, parallel = [r for r in runs if r.profile == profile]
+        print(f"speed-up with -n {args.workers} ({profile}): {serial.wall_s / parallel.wall_s:.2f}x "
+              f"({serial.wall_s:.1f}s -> {parallel.wall_s:.1f}s)")
+    first = runs[0]
+    slowest = sorted(first.properties, key=lambda p: -p["duration_s"])[: args.top]
+    print(f"\nslowest properties ({first.profile}, serial; seconds of setup+call+teardown, examples):")
+    for p in slowest:
+        print(f"  {p['duration_s']:7.2f}s {first.examples.get(p['id'], 0):5}  {p['id']}")
+    if args.json is not None:
+        figures = [{"profile": r.profile, "workers": r.workers or 1, "wall_s": round(r.wall_s, 2), "cpu_s": round(r.cpu_s, 2),
+                    "examples": r.total_examples, "tests": len(r.properties), "exit_status": r.exit_status,
+                    "load_before": r.load_before, "load_after": r.load_after} for r in runs]
+        slow = [{"id": p["id"], "duration_s": p["duration_s"], "examples": first.examples.get(p["id"], 0)}
+                for p in slowest]
+        args.json.write_text(json.dumps({"torch": torch.__version__, "numpy": numpy.__version__,
+                                         "cpus": os.cpu_count(), "runs": figures, "slowest": slow}, indent=1))
+        print(f"wrote {args.json}")
+    return 1 if failed else 0

@@ -1,0 +1,10 @@
+"""Mutants: faults planted in the bridge, one per run, to measure what the suite can catch.
+
+Each mutant (``catalogue.py``) is a realistic regression a torch or NumPy release could bring,
+applied by replacing one public function (``torch.from_numpy``, ``torch.Tensor.numpy``,
+``numpy.from_dlpack``, ...) in a child process only (``apply.py``, a pytest plugin driven by
+``BRIDGECHECK_MUTANT``). ``runner.py`` runs the conformance suite once per mutant and reports
+which were killed (a property failed), which survived (the suite passed: a gap in the
+properties) and which do not apply to the installed versions. ``bridgecheck mutants`` is the
+command.
+"""
