@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bridgecheck.cases import explicit, tensor_recipe
-from bridgecheck.contract import Call, expect, observe
+from bridgecheck.contract import Call, expect, expect_returned, observe
 from bridgecheck.exporting import dlpack_refusal
 from bridgecheck.expectations import expect_exported, expect_refusal
 from bridgecheck.strategies import VIEWS, exportable_tensors, tensors
@@ -81,3 +81,14 @@ def test_from_dlpack_refusal_precedence(case, grad_mode):
     expect_refusal(call, result, refusal)
     if refusal is None:
         expect_exported(call, t, result.value, shares=True)
+
+
+@given(case=exportable_tensors(grads=("plain", "detached")))
+def test_from_dlpack_of_a_writable_tensor_is_writable(case):
+    """DLPack 1.0 carries a READ_ONLY flag; without it the consumer may write (array API
+    standard, ``from_dlpack``). Older pairs could not say "writable" at all, so NumPy marked
+    every import read-only: version entries in deviations.toml."""
+    call = dlpack_call(case)
+    result = observe(np.from_dlpack, case.tensor)
+    if expect_returned(call, result):
+        expect(call, "writeable", bool(result.value.flags.writeable), True)
