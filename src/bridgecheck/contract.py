@@ -176,11 +176,12 @@ def expect(
     prop = _property.get()
     known = deviations.matching(prop, aspect, call.facts()) if prop else []
     events = _events.get()
-    for dev in known:
-        if _same(got, dev.observed):
-            if events is not None:
-                events.append(("seen", dev.id))
-            return
+    # Every entry that explains the value is seen (two ranges may both hold on one pair).
+    explaining = [dev for dev in known if _same(got, dev.observed)]
+    if explaining:
+        if events is not None:
+            events.extend(("seen", dev.id) for dev in explaining)
+        return
     if known:
         dev = known[0]
         if _same(got, expected) and not dev.strict:
