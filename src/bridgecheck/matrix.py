@@ -40,7 +40,7 @@ h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}
 table.m{border-collapse:collapse;margin:.5em 0}
 .m th,.m td{border:1px solid #ccc;padding:2px 6px;vertical-align:top;text-align:left}
 .m thead th{background:#f3f3f3;position:sticky;top:0}
-.m td.id{font-family:ui-monospace,monospace;font-size:12px;white-space:nowrap}
+.m td.id{font-family:ui-monospace,monospace;font-size:12px;white-space:normal;overflow-wrap:anywhere;max-width:30em}
 tr.differs{outline:2px solid #e0a800}
 tr.differs td.id{background:#fff3b0;font-weight:bold}
 tr.differs td.id::before{content:"\\25B6  ";color:#b35900}
@@ -100,7 +100,10 @@ def _census_cell(cell: dict | None) -> tuple[str, str]:
 
 
 def _row(label_cells: str, keys_and_html: list[tuple[str, str]]) -> tuple[bool, str]:
-    differs = len({k for k, _ in keys_and_html}) > 1
+    # Differs = two environments that both observed the row disagree. A row missing from a
+    # report (a version without the function, a run without a bridge) is shown, not counted:
+    # otherwise one bridgeless environment marks every row as changed.
+    differs = len({k for k, _ in keys_and_html if k != "missing"}) > 1
     cls = "differs" if differs else "same"
     return differs, f'<tr class="{cls}">{label_cells}{"".join(h for _, h in keys_and_html)}</tr>'
 
