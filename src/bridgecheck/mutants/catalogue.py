@@ -194,7 +194,7 @@ def frombuffer_copies(frombuffer):
 
 
 @mutant("torch.from_numpy", shows="torch.from_numpy(np.zeros(2, np.float16)).dtype == torch.float32",
-        first="test_converts_accepted_arrays[torch.from_numpy()]")
+        first="test_conversion_grid[torch.from_numpy()]")
 def from_numpy_widens_float16(from_numpy):
     """torch.from_numpy maps float16 arrays to float32 tensors (a dtype-table slip)."""
 
@@ -206,7 +206,7 @@ def from_numpy_widens_float16(from_numpy):
 
 
 @mutant("torch.from_numpy", shows="outcome(lambda: torch.from_numpy(np.zeros(2, np.uint16))) == 'TypeError'",
-        first="test_converts_accepted_arrays[torch.from_numpy()]")
+        first="test_conversion_grid[torch.from_numpy()]")
 def from_numpy_refuses_uint16(from_numpy):
     """torch.from_numpy refuses uint16 arrays again, as before torch 2.3."""
 
@@ -540,7 +540,7 @@ def _owner(a: np.ndarray) -> np.ndarray | None:
 
 
 @mutant("torch.from_numpy", shows="torch.from_numpy(np.arange(4.0)[1:]).tolist() == [0.0, 1.0, 2.0]",
-        first="test_converts_accepted_arrays[torch.from_numpy()]")
+        first="test_conversion_grid[torch.from_numpy()]")
 def from_numpy_ignores_view_offset(from_numpy):
     """torch.from_numpy of a view that starts inside its base reads from the base's first byte."""
 
@@ -558,7 +558,7 @@ def from_numpy_ignores_view_offset(from_numpy):
 
 
 @mutant("torch.from_numpy", shows="torch.from_numpy(np.asfortranarray(np.eye(2, 3))).stride() == (3, 1)",
-        first="test_converts_accepted_arrays[torch.from_numpy()]")
+        first="test_conversion_grid[torch.from_numpy()]")
 def from_numpy_fortran_as_c_order(from_numpy):
     """torch.from_numpy gives Fortran-ordered arrays C-order strides over the same memory."""
 
