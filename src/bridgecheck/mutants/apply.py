@@ -77,7 +77,7 @@ def shows(mutant: Mutant) -> tuple[bool, str]:
     from bridgecheck.mutants import catalogue
 
     names = {"np": np, "torch": torch, "shares": catalogue.shares, "outcome": catalogue.outcome,
-             "observe": catalogue.observe}
+             "observe": catalogue.observe, "fresh_warnings": catalogue.fresh_warnings}
     try:
         return bool(eval(mutant.shows, names)), ""  # noqa: S307 - catalogue text, not input
     except Exception as exc:  # noqa: BLE001 - reported as "does not show"
