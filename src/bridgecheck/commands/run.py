@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bridgecheck.environment import conformance_dir, require_bridge
 from bridgecheck.errors import UsageProblem
-from bridgecheck.pytest_plugin import REQUIRE_CUDA_ENV
+from bridgecheck.pytest_plugin import REQUIRE_CUDA_ENV, cuda_available
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +37,14 @@ def default_report_path(root: Path) -> Path:
 
 def main(args: argparse.Namespace) -> int:
     require_bridge()
+    gpu_mode = args.require_cuda or os.environ.get(REQUIRE_CUDA_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    if gpu_mode and not cuda_available():
+        # Say it here, in one line, before pytest starts: a GPU runner must never go green
+        # by skipping the CUDA properties (the pytest plugin refuses too, for direct runs).
+        raise UsageProblem(
+            "GPU mode (--require-cuda) but torch.cuda.is_available() is False: "
+            "no CUDA device, or a CPU-only torch build"
+        )
     folder = conformance_dir()
     report = Path(args.output).resolve() if args.output else default_report_path(folder.parent)
     env = dict(os.environ)
