@@ -34,12 +34,16 @@ def _database_dir() -> Path:
     return Path(__file__).parent / ".hypothesis" / "examples" / key
 
 
+# Every setting a profile relies on is spelled out: with CI set, Hypothesis' own default
+# settings are its CI profile (derandomize=True, print_blob=True), which "dev" must not inherit.
 _common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile(
-    "dev", max_examples=40, database=DirectoryBasedExampleDatabase(_database_dir()), **_common
+    "dev", max_examples=40, derandomize=False, print_blob=False,
+    database=DirectoryBasedExampleDatabase(_database_dir()), **_common,
 )
 settings.register_profile("ci", max_examples=40, derandomize=True, database=None, print_blob=True, **_common)
 settings.register_profile(
-    "thorough", max_examples=1000, database=DirectoryBasedExampleDatabase(_database_dir()), **_common
+    "thorough", max_examples=1000, derandomize=False, print_blob=False,
+    database=DirectoryBasedExampleDatabase(_database_dir()), **_common,
 )
 settings.load_profile(os.environ.get("BRIDGECHECK_PROFILE", "dev"))

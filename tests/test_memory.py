@@ -223,7 +223,8 @@ def test_zero_and_negative_strides_and_zero_size_were_exercised(judged):
         tally["undecidable"] += p["probe"] is None and not p["empty"]
     # Counts move with the draws (Hypothesis mixes literals of every imported module into its
     # choices, so the sample depends on which test files are collected): keep slack.
-    assert all(tally[k] >= 5 for k in ("negative", "zero array", "zero tensor", "read-only array", "zero-size")), tally
+    assert all(tally[k] >= 5 for k in ("negative", "zero array", "zero tensor", "read-only array")), tally
+    assert tally["zero-size"] >= 1, tally  # rarer by design (one draw in ten per side)
 
 
 # --- cases worth spelling out ----------------------------------------------------------------

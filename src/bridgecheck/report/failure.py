@@ -68,6 +68,9 @@ def describe(exc: BaseException, phase: str) -> dict:
             if note.startswith("Falsifying example") or "reproduce_failure" in note:
                 if note not in examples:
                     examples.append(note)
+    # The example first, the blob after: Hypothesis may attach them in either order (in CI,
+    # print_blob is on and its note can come first).
+    examples.sort(key=lambda note: not note.startswith("Falsifying example"))
     return {
         "outcome": classify(exc),
         "exception": ", ".join(sorted({type(e).__name__ for e in leaves})),
