@@ -145,7 +145,7 @@ def _check_report(status: int, output: str, path: Path) -> dict:
     gone = props["test_fake.py::test_gone"]
     assert gone["deviations"]["gone"] == ["fake-gone"] and gone["failure"]["exception"] == "DeviationGone"
     hypo = props["test_fake.py::test_hypo"]["failure"]
-    assert hypo["falsifying_example"].startswith("Falsifying example: test_hypo(")
+    assert hypo["falsifying_example"].startswith(("Falsifying example: test_hypo(", "Failing test case: test_hypo("))
     assert "x=10" in hypo["falsifying_example"]
     assert hypo["repro"].startswith('python -c "import ') and "bridgecheck.build" in hypo["repro"]
     assert hypo["message"].startswith("BridgeViolation: torch.from_numpy(a): small is False")

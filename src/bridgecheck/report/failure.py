@@ -17,6 +17,11 @@ MESSAGE_LINES = 12
 MESSAGE_CHARS = 2000
 
 
+#: How Hypothesis introduces the shrunk example: "Falsifying example" up to about 6.16x,
+#: "Failing test case" in later releases.
+EXAMPLE_PREFIXES = ("Falsifying example", "Failing test case")
+
+
 def _leaves(exc: BaseException) -> list[BaseException]:
     """The exceptions inside (nested) exception groups; Hypothesis raises one group when a
     property fails in several distinct ways."""
@@ -65,12 +70,12 @@ def describe(exc: BaseException, phase: str) -> dict:
     # @reproduce_failure line) as notes: to each leaf of a group, or to the lone exception.
     for holder in [exc, *leaves]:
         for note in _notes(holder):
-            if note.startswith("Falsifying example") or "reproduce_failure" in note:
+            if note.startswith(EXAMPLE_PREFIXES) or "reproduce_failure" in note:
                 if note not in examples:
                     examples.append(note)
     # The example first, the blob after: Hypothesis may attach them in either order (in CI,
     # print_blob is on and its note can come first).
-    examples.sort(key=lambda note: not note.startswith("Falsifying example"))
+    examples.sort(key=lambda note: not note.startswith(EXAMPLE_PREFIXES))
     return {
         "outcome": classify(exc),
         "exception": ", ".join(sorted({type(e).__name__ for e in leaves})),
