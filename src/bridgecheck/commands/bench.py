@@ -22,6 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", action="append", dest="profiles", metavar="NAME",
                         help="Hypothesis profile to time (repeatable; default: ci and dev)")
     parser.add_argument("-n", "--workers", type=int, default=2, help="xdist workers of the parallel runs (default: 2)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each configuration N times, alternating, and compare the fastest of each "
+                             "(on a shared machine the minimum is the least disturbed run)")
     parser.add_argument("--top", type=int, default=10, help="how many of the slowest properties to list")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures as JSON")
 
@@ -34,6 +37,8 @@ def main(args: argparse.Namespace) -> int:
 
     from bridgecheck.measure import run_suite
 
+    if args.repeat < 1:
+        raise UsageProblem(f"--repeat must be at least 1, got {args.repeat}")
     if args.workers < 2:
         raise UsageProblem(f"-n must be at least 2 to compare with the serial run, got {args.workers}")
     if args.json is not None and not args.json.parent.is_dir():
@@ -42,24 +47,26 @@ def main(args: argparse.Namespace) -> int:
     print(f"bridgecheck bench: torch {torch.__version__}, numpy {numpy.__version__}, {os.cpu_count()} CPUs", flush=True)
     print(f"{'profile':<9}{'workers':>8}{'wall':>9}{'cpu':>9}{'examples':>10}{'per s':>8}{'tests':>7}  {'outcome':<10}load before/after")
     runs, failed = [], False
-    for profile in profiles:
-        for workers in (0, args.workers):
-            run = run_suite(profile, workers)
-            runs.append(run)
-            rate = run.total_examples / run.wall_s if run.wall_s else 0.0
-            bad = run.failures()
-            outcome = "passed" if run.exit_status == 0 else f"exit {run.exit_status}"
-            failed |= run.exit_status != 0
-            print(f"{profile:<9}{workers or 1:>8}{run.wall_s:>8.1f}s{run.cpu_s:>8.1f}s{run.total_examples:>10}{rate:>8.0f}"
-                  f"{len(run.properties):>7}  {outcome:<10}{run.load_before:.1f}/{run.load_after:.1f}", flush=True)
-            for p in bad[:5]:
-                print(f"    {p['outcome']}: {p['id']}: {((p.get('failure') or {}).get('message') or '')[:160]}")
-            if not run.properties:
-                print("    no report:", run.output_tail[-500:])
+    configurations = [(p, w) for _ in range(args.repeat) for p in profiles for w in (0, args.workers)]
+    for profile, workers in configurations:
+        run = run_suite(profile, workers)
+        runs.append(run)
+        rate = run.total_examples / run.wall_s if run.wall_s else 0.0
+        bad = run.failures()
+        outcome = "passed" if run.exit_status == 0 else f"exit {run.exit_status}"
+        failed |= run.exit_status != 0
+        print(f"{profile:<9}{workers or 1:>8}{run.wall_s:>8.1f}s{run.cpu_s:>8.1f}s{run.total_examples:>10}{rate:>8.0f}"
+              f"{len(run.properties):>7}  {outcome:<10}{run.load_before:.1f}/{run.load_after:.1f}", flush=True)
+        for p in bad[:5]:
+            print(f"    {p['outcome']}: {p['id']}: {((p.get('failure') or {}).get('message') or '')[:160]}")
+        if not run.properties:
+            print("    no report:", run.output_tail[-500:])
     print()
     for profile in profiles:
-        serial, parallel = [r for r in runs if r.profile == profile]
-        print(f"speed-up with -n {args.workers} ({profile}): {serial.wall_s / parallel.wall_s:.2f}x "
+        serial = min((r for r in runs if r.profile == profile and not r.workers), key=lambda r: r.wall_s)
+        parallel = min((r for r in runs if r.profile == profile and r.workers), key=lambda r: r.wall_s)
+        best = " (fastest of each)" if args.repeat > 1 else ""
+        print(f"speed-up with -n {args.workers} ({profile}){best}: {serial.wall_s / parallel.wall_s:.2f}x "
               f"({serial.wall_s:.1f}s -> {parallel.wall_s:.1f}s)")
     first = runs[0]
     slowest = sorted(first.properties, key=lambda p: -p["duration_s"])[: args.top]
