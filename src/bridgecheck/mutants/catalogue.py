@@ -5,8 +5,11 @@ A mutant is registered by decorating ``make(original) -> replacement``::
     @mutant("torch.from_numpy", shows="not shares(a := np.arange(3.0), torch.from_numpy(a))")
     def from_numpy_copies(from_numpy):
         \"\"\"torch.from_numpy returns a copy instead of sharing the array's memory.\"\"\"
-        return lambda a: from_numpy(a).clone()
+        return _changing_result(from_numpy, _clone)
 
+- most replacements are one of three changes: ``_dropping`` a keyword the regression ignores,
+  ``_changing_input`` or ``_changing_result`` where a condition holds; the rest spell out
+  their wrapper;
 - the name is the function's, with dashes; the docstring is the one-line description of the
   regression (what a torch or NumPy release could plausibly ship);
 - ``target`` is the public attribute replaced for the run (``torch.Tensor.numpy`` patches the
@@ -128,6 +131,41 @@ def _has_copy_keyword(fn: Callable) -> None:
         raise NotApplicable(f"{getattr(fn, '__qualname__', fn)} has no copy= keyword on this version")
 
 
+# --- the three ways a mutant changes a function ----------------------------------------------
+# ``when`` sees the call's first argument (the array, tensor or buffer; ``self`` for methods)
+# and, where it says so, the keyword arguments.
+
+
+def _dropping(original: Callable, keyword: str, when=lambda obj, kwargs: True) -> Callable:
+    """``original``, ignoring ``keyword`` in calls where ``when(obj, kwargs)`` holds."""
+
+    def mutated(obj, *args, **kwargs):
+        if keyword in kwargs and when(obj, kwargs):
+            del kwargs[keyword]
+        return original(obj, *args, **kwargs)
+
+    return mutated
+
+
+def _changing_input(original: Callable, change: Callable, when: Callable) -> Callable:
+    """``original`` called on ``change(obj)`` instead of ``obj`` where ``when(obj)`` holds."""
+    return lambda obj, *args, **kwargs: original(change(obj) if when(obj) else obj, *args, **kwargs)
+
+
+def _changing_result(original: Callable, change: Callable, when=lambda obj, kwargs: True) -> Callable:
+    """``original`` whose result passes through ``change`` where ``when(obj, kwargs)`` holds."""
+
+    def mutated(obj, *args, **kwargs):
+        out = original(obj, *args, **kwargs)
+        return change(out) if when(obj, kwargs) else out
+
+    return mutated
+
+
+def _clone(t: torch.Tensor) -> torch.Tensor:
+    return t.clone()
+
+
 # --- ndarray -> tensor: sharing --------------------------------------------------------------
 
 
@@ -135,44 +173,28 @@ def _has_copy_keyword(fn: Callable) -> None:
         first="test_converts_accepted_arrays[torch.from_numpy()]")
 def from_numpy_copies(from_numpy):
     """torch.from_numpy returns a copy instead of sharing the array's memory."""
-    return lambda a: from_numpy(a).clone()
+    return _changing_result(from_numpy, _clone)
 
 
 @mutant("torch.as_tensor", shows="not shares(a := np.arange(3.0), torch.as_tensor(a))",
         first="test_converts_accepted_arrays[torch.as_tensor()]")
 def as_tensor_copies(as_tensor):
     """torch.as_tensor copies NumPy arrays it could share."""
-
-    def mutated(data, *args, **kwargs):
-        t = as_tensor(data, *args, **kwargs)
-        return t.clone() if _array(data) else t
-
-    return mutated
+    return _changing_result(as_tensor, _clone, when=lambda data, kw: _array(data))
 
 
 @mutant("torch.asarray", shows="not shares(a := np.arange(3.0), torch.asarray(a, copy=False))",
         first="test_converts_accepted_arrays[torch.asarray(copy=False)]")
 def asarray_copy_false_copies(asarray):
     """torch.asarray(ndarray, copy=False) silently returns a copy."""
-
-    def mutated(obj, *args, **kwargs):
-        t = asarray(obj, *args, **kwargs)
-        return t.clone() if _array(obj) and kwargs.get("copy") is False else t
-
-    return mutated
+    return _changing_result(asarray, _clone, when=lambda obj, kw: _array(obj) and kw.get("copy") is False)
 
 
 @mutant("torch.asarray", shows="shares(a := np.arange(3.0), torch.asarray(a, copy=True))",
         first="test_converts_accepted_arrays[torch.asarray(copy=True)]")
 def asarray_copy_true_aliases(asarray):
     """torch.asarray(ndarray, copy=True) ignores copy=True and shares the array."""
-
-    def mutated(obj, *args, **kwargs):
-        if _array(obj) and kwargs.get("copy") is True:
-            kwargs.pop("copy")
-        return asarray(obj, *args, **kwargs)
-
-    return mutated
+    return _dropping(asarray, "copy", when=lambda obj, kw: _array(obj) and kw["copy"] is True)
 
 
 @mutant("torch.tensor", shows="shares(a := np.arange(3.0), torch.tensor(a))",
@@ -192,12 +214,7 @@ def tensor_aliases(tensor):
         first="test_converts_accepted_arrays[torch.from_dlpack()]")
 def from_dlpack_copies(from_dlpack):
     """torch.from_dlpack copies by default instead of sharing the producer's memory."""
-
-    def mutated(ext, *args, **kwargs):
-        t = from_dlpack(ext, *args, **kwargs)
-        return t.clone() if kwargs.get("copy") is None else t
-
-    return mutated
+    return _changing_result(from_dlpack, _clone, when=lambda ext, kw: kw.get("copy") is None)
 
 
 @mutant("torch.from_dlpack", shows="shares(a := np.arange(3.0), torch.from_dlpack(a, copy=True))",
@@ -205,20 +222,14 @@ def from_dlpack_copies(from_dlpack):
 def from_dlpack_ignores_copy(from_dlpack):
     """torch.from_dlpack(x, copy=True) ignores the copy keyword and shares."""
     _has_copy_keyword(from_dlpack)
-
-    def mutated(ext, *args, **kwargs):
-        if kwargs.get("copy") is True:
-            kwargs.pop("copy")
-        return from_dlpack(ext, *args, **kwargs)
-
-    return mutated
+    return _dropping(from_dlpack, "copy", when=lambda ext, kw: kw["copy"] is True)
 
 
 @mutant("torch.frombuffer", shows="not shares(a := np.arange(3.0), torch.frombuffer(a, dtype=torch.uint8))",
         first="test_frombuffer_views_the_raw_bytes")
 def frombuffer_copies(frombuffer):
     """torch.frombuffer copies the buffer instead of viewing it."""
-    return lambda buffer, *args, **kwargs: frombuffer(buffer, *args, **kwargs).clone()
+    return _changing_result(frombuffer, _clone)
 
 
 # --- ndarray -> tensor: dtypes ---------------------------------------------------------------
@@ -228,12 +239,7 @@ def frombuffer_copies(frombuffer):
         first="test_conversion_grid[torch.from_numpy()]")
 def from_numpy_widens_float16(from_numpy):
     """torch.from_numpy maps float16 arrays to float32 tensors (a dtype-table slip)."""
-
-    def mutated(a):
-        t = from_numpy(a)
-        return t.float() if _array(a) and a.dtype == np.float16 else t
-
-    return mutated
+    return _changing_result(from_numpy, lambda t: t.float(), when=lambda a, kw: _array(a) and a.dtype == np.float16)
 
 
 @mutant("torch.from_numpy", shows="outcome(lambda: torch.from_numpy(np.zeros(2, np.uint16))) == 'TypeError'",
@@ -254,27 +260,17 @@ def from_numpy_refuses_uint16(from_numpy):
         first="test_ignores_the_default_dtype[torch.tensor()]")
 def tensor_float64_follows_default_dtype(tensor):
     """torch.tensor(float64 ndarray) casts to the default dtype, as it does for Python floats."""
-
-    def mutated(data, *args, **kwargs):
-        t = tensor(data, *args, **kwargs)
-        if _array(data) and data.dtype == np.float64 and kwargs.get("dtype") is None:
-            t = t.to(torch.get_default_dtype())
-        return t
-
-    return mutated
+    return _changing_result(
+        tensor, lambda t: t.to(torch.get_default_dtype()),
+        when=lambda data, kw: _array(data) and data.dtype == np.float64 and kw.get("dtype") is None,
+    )
 
 
 @mutant("torch.tensor", shows="torch.tensor(np.zeros(2, np.int8), dtype=torch.int16).dtype == torch.int8",
         first="test_conversion_with_dtype_casts_into_a_copy[torch.tensor(a, dtype=d)]")
 def tensor_ignores_dtype(tensor):
     """torch.tensor(ndarray, dtype=d) keeps the array's dtype and ignores d."""
-
-    def mutated(data, *args, **kwargs):
-        if _array(data):
-            kwargs.pop("dtype", None)
-        return tensor(data, *args, **kwargs)
-
-    return mutated
+    return _dropping(tensor, "dtype", when=lambda data, kw: _array(data))
 
 
 @mutant("torch.asarray",
@@ -295,14 +291,10 @@ def asarray_casts_through_float32(asarray):
         first="test_converts_accepted_arrays[torch.as_tensor()]")
 def as_tensor_bool_becomes_uint8(as_tensor):
     """torch.as_tensor(bool ndarray) returns a uint8 tensor over the same bytes."""
-
-    def mutated(data, *args, **kwargs):
-        t = as_tensor(data, *args, **kwargs)
-        if _array(data) and data.dtype == np.bool_ and kwargs.get("dtype") is None:
-            t = t.view(torch.uint8)
-        return t
-
-    return mutated
+    return _changing_result(
+        as_tensor, lambda t: t.view(torch.uint8),
+        when=lambda data, kw: _array(data) and data.dtype == np.bool_ and kw.get("dtype") is None,
+    )
 
 
 # --- ndarray -> tensor: refusals, errors and warnings ----------------------------------------
@@ -312,20 +304,14 @@ def as_tensor_bool_becomes_uint8(as_tensor):
         first="test_refuses_negative_strides[torch.from_numpy()]")
 def from_numpy_copies_negative_strides(from_numpy):
     """torch.from_numpy copies arrays with negative strides instead of refusing them."""
-    return lambda a: from_numpy(a.copy() if _array(a) and _negative_strides(a) else a)
+    return _changing_input(from_numpy, lambda a: a.copy(), when=lambda a: _array(a) and _negative_strides(a))
 
 
 @mutant("torch.tensor", shows="outcome(lambda: torch.tensor(np.arange(3.0)[::-1])) == 'returned'",
         first="test_refuses_negative_strides[torch.tensor()]")
 def tensor_copies_negative_strides(tensor):
     """torch.tensor copies arrays with negative strides (it copies anyway) instead of refusing."""
-
-    def mutated(data, *args, **kwargs):
-        if _array(data) and _negative_strides(data):
-            data = data.copy()
-        return tensor(data, *args, **kwargs)
-
-    return mutated
+    return _changing_input(tensor, lambda a: a.copy(), when=lambda a: _array(a) and _negative_strides(a))
 
 
 @mutant("torch.asarray", shows="outcome(lambda: torch.asarray(np.arange(3.0)[::-1])) == 'RuntimeError'",
@@ -365,33 +351,22 @@ def from_numpy_rewords_stride_error(from_numpy):
         first="test_refuses_non_native_byte_order[torch.as_tensor()]")
 def as_tensor_swaps_byte_order(as_tensor):
     """torch.as_tensor accepts non-native byte order by converting into a copy."""
-
-    def mutated(data, *args, **kwargs):
-        if _array(data) and not data.dtype.isnative:
-            data = data.astype(data.dtype.newbyteorder("="))
-        return as_tensor(data, *args, **kwargs)
-
-    return mutated
+    return _changing_input(as_tensor, lambda a: a.astype(a.dtype.newbyteorder("=")),
+                           when=lambda a: _array(a) and not a.dtype.isnative)
 
 
 @mutant("torch.from_numpy", shows="outcome(lambda: torch.from_numpy(np.float64(1))) == 'returned'",
         first="test_from_numpy_refuses_numpy_scalars")
 def from_numpy_accepts_numpy_scalars(from_numpy):
     """torch.from_numpy accepts NumPy scalars (as 0-d arrays) instead of refusing non-arrays."""
-    return lambda a: from_numpy(np.asarray(a) if isinstance(a, np.generic) else a)
+    return _changing_input(from_numpy, np.asarray, when=lambda a: isinstance(a, np.generic))
 
 
 @mutant("torch.tensor", shows="outcome(lambda: torch.tensor(np.zeros(2), pin_memory=True)) == 'returned'",
         first="test_tensor_refuses_pinning_numpy_data")
 def tensor_ignores_pin_memory(tensor):
     """torch.tensor(ndarray, pin_memory=True) silently ignores pin_memory instead of refusing."""
-
-    def mutated(data, *args, **kwargs):
-        if _array(data):
-            kwargs.pop("pin_memory", None)
-        return tensor(data, *args, **kwargs)
-
-    return mutated
+    return _dropping(tensor, "pin_memory", when=lambda data, kw: _array(data))
 
 
 @mutant("torch.asarray",
@@ -399,26 +374,15 @@ def tensor_ignores_pin_memory(tensor):
         first="test_asarray_copy_false_refuses_a_dtype_change")
 def asarray_copy_false_casts(asarray):
     """torch.asarray(ndarray, dtype=other, copy=False) casts into a copy instead of raising."""
-
-    def mutated(obj, *args, **kwargs):
-        if _array(obj) and kwargs.get("copy") is False and kwargs.get("dtype") is not None and "device" not in kwargs:
-            kwargs.pop("copy")
-        return asarray(obj, *args, **kwargs)
-
-    return mutated
+    return _dropping(asarray, "copy", when=lambda obj, kw: _array(obj) and kw["copy"] is False
+                     and kw.get("dtype") is not None and "device" not in kw)
 
 
 @mutant("torch.asarray", shows="outcome(lambda: torch.asarray(np.float32(1), copy=False)) == 'returned'",
         first="test_asarray_copy_false_refuses_numpy_scalars")
 def asarray_copy_false_copies_scalars(asarray):
     """torch.asarray(NumPy scalar, copy=False) returns a copy instead of raising."""
-
-    def mutated(obj, *args, **kwargs):
-        if isinstance(obj, np.generic) and kwargs.get("copy") is False:
-            kwargs.pop("copy")
-        return asarray(obj, *args, **kwargs)
-
-    return mutated
+    return _dropping(asarray, "copy", when=lambda obj, kw: isinstance(obj, np.generic) and kw["copy"] is False)
 
 
 @mutant("torch.asarray",
@@ -426,13 +390,8 @@ def asarray_copy_false_copies_scalars(asarray):
         first="test_asarray_copy_false_refuses_a_device_change")
 def asarray_copy_false_moves_device(asarray):
     """torch.asarray(ndarray, device=other, copy=False) copies to the device instead of raising."""
-
-    def mutated(obj, *args, **kwargs):
-        if _array(obj) and kwargs.get("copy") is False and kwargs.get("device") is not None:
-            kwargs.pop("copy")
-        return asarray(obj, *args, **kwargs)
-
-    return mutated
+    return _dropping(asarray, "copy",
+                     when=lambda obj, kw: _array(obj) and kw["copy"] is False and kw.get("device") is not None)
 
 
 @mutant("torch.frombuffer",
@@ -440,12 +399,7 @@ def asarray_copy_false_moves_device(asarray):
         first="test_frombuffer_views_the_raw_bytes")
 def frombuffer_ignores_offset(frombuffer):
     """torch.frombuffer ignores offset= and reads from the start of the buffer."""
-
-    def mutated(buffer, *args, **kwargs):
-        kwargs.pop("offset", None)
-        return frombuffer(buffer, *args, **kwargs)
-
-    return mutated
+    return _dropping(frombuffer, "offset")
 
 
 @mutant("torch.frombuffer",
@@ -453,13 +407,8 @@ def frombuffer_ignores_offset(frombuffer):
         first="test_frombuffer_refuses_non_contiguous_arrays")
 def frombuffer_copies_non_contiguous(frombuffer):
     """torch.frombuffer copies non-contiguous arrays into a buffer instead of refusing them."""
-
-    def mutated(buffer, *args, **kwargs):
-        if _array(buffer) and not buffer.flags.c_contiguous:
-            buffer = np.ascontiguousarray(buffer)
-        return frombuffer(buffer, *args, **kwargs)
-
-    return mutated
+    return _changing_input(frombuffer, np.ascontiguousarray,
+                           when=lambda b: _array(b) and not b.flags.c_contiguous)
 
 
 @mutant("torch.frombuffer",
@@ -516,49 +465,29 @@ def tensor_warns_on_read_only(tensor):
         first="test_converts_accepted_arrays[torch.from_numpy()]")
 def from_numpy_0d_becomes_1d(from_numpy):
     """torch.from_numpy turns 0-d arrays into 1-element 1-d tensors."""
-
-    def mutated(a):
-        t = from_numpy(a)
-        return t.reshape(1) if t.dim() == 0 else t
-
-    return mutated
+    return _changing_result(from_numpy, lambda t: t.reshape(1), when=lambda a, kw: _array(a) and a.ndim == 0)
 
 
 @mutant("torch.as_tensor", shows="not shares(a := np.array(1.0), torch.as_tensor(a))",
         first="test_converts_accepted_arrays[torch.as_tensor()]")
 def as_tensor_copies_0d(as_tensor):
     """torch.as_tensor copies 0-d arrays, taking them for NumPy scalars (as asarray does)."""
-
-    def mutated(data, *args, **kwargs):
-        t = as_tensor(data, *args, **kwargs)
-        return t.clone() if _array(data) and data.ndim == 0 else t
-
-    return mutated
+    return _changing_result(as_tensor, _clone, when=lambda data, kw: _array(data) and data.ndim == 0)
 
 
 @mutant("torch.tensor", shows="torch.tensor(np.int8(3)).dtype == torch.int64",
         first="test_numpy_scalar_becomes_a_0d_tensor_of_its_dtype")
 def tensor_reads_scalars_as_python_numbers(tensor):
     """torch.tensor(NumPy scalar) reads the scalar as a Python number and loses its dtype."""
-
-    def mutated(data, *args, **kwargs):
-        if isinstance(data, np.generic) and data.dtype.kind in "biufc":
-            data = data.item()
-        return tensor(data, *args, **kwargs)
-
-    return mutated
+    return _changing_input(tensor, lambda s: s.item(),
+                           when=lambda s: isinstance(s, np.generic) and s.dtype.kind in "biufc")
 
 
 @mutant("torch.asarray", shows="torch.asarray(np.float32(1)).shape == (1,)",
         first="test_numpy_scalar_becomes_a_0d_tensor_of_its_dtype")
 def asarray_scalar_becomes_1d(asarray):
     """torch.asarray(NumPy scalar) returns a 1-element 1-d tensor instead of a 0-d one."""
-
-    def mutated(obj, *args, **kwargs):
-        t = asarray(obj, *args, **kwargs)
-        return t.reshape(1) if isinstance(obj, np.generic) else t
-
-    return mutated
+    return _changing_result(asarray, lambda t: t.reshape(1), when=lambda obj, kw: isinstance(obj, np.generic))
 
 
 # --- ndarray -> tensor: values and geometry --------------------------------------------------
@@ -615,28 +544,21 @@ def _rewrite_floats(t: torch.Tensor, fn) -> torch.Tensor:
         first="test_converts_accepted_arrays[torch.tensor()]")
 def tensor_canonicalises_nan(tensor):
     """torch.tensor(ndarray) replaces every NaN by the canonical quiet NaN (payload and sign lost)."""
-
-    def mutated(data, *args, **kwargs):
-        t = tensor(data, *args, **kwargs)
-        if _array(data):
-            _rewrite_floats(t, lambda x: torch.where(x.isnan(), torch.full_like(x, float("nan")), x))
-        return t
-
-    return mutated
+    nan = float("nan")
+    return _changing_result(
+        tensor, lambda t: _rewrite_floats(t, lambda x: torch.where(x.isnan(), torch.full_like(x, nan), x)),
+        when=lambda data, kw: _array(data),
+    )
 
 
 @mutant("torch.tensor", shows="not torch.tensor(np.array([-0.0])).signbit().item()",
         first="test_converts_accepted_arrays[torch.tensor()]")
 def tensor_flushes_negative_zero(tensor):
     """torch.tensor(ndarray) turns -0.0 into +0.0 (a copy kernel that adds zero)."""
-
-    def mutated(data, *args, **kwargs):
-        t = tensor(data, *args, **kwargs)
-        if _array(data):
-            _rewrite_floats(t, lambda x: torch.where(x == 0, torch.zeros_like(x), x))
-        return t
-
-    return mutated
+    return _changing_result(
+        tensor, lambda t: _rewrite_floats(t, lambda x: torch.where(x == 0, torch.zeros_like(x), x)),
+        when=lambda data, kw: _array(data),
+    )
 
 
 # --- ndarray -> tensor: autograd -------------------------------------------------------------
@@ -646,13 +568,7 @@ def tensor_flushes_negative_zero(tensor):
         first="test_converts_accepted_arrays_requiring_grad[torch.asarray(requires_grad=True)]")
 def asarray_drops_requires_grad(asarray):
     """torch.asarray(ndarray, requires_grad=True) ignores requires_grad."""
-
-    def mutated(obj, *args, **kwargs):
-        if _array(obj):
-            kwargs.pop("requires_grad", None)
-        return asarray(obj, *args, **kwargs)
-
-    return mutated
+    return _dropping(asarray, "requires_grad", when=lambda obj, kw: _array(obj))
 
 
 @mutant("torch.tensor",
@@ -660,13 +576,7 @@ def asarray_drops_requires_grad(asarray):
         first="test_requires_grad_refused_for_integer_arrays")
 def tensor_accepts_requires_grad_on_integers(tensor):
     """torch.tensor(integer ndarray, requires_grad=True) drops requires_grad instead of refusing."""
-
-    def mutated(data, *args, **kwargs):
-        if _array(data) and data.dtype.kind in "biu":
-            kwargs.pop("requires_grad", None)
-        return tensor(data, *args, **kwargs)
-
-    return mutated
+    return _dropping(tensor, "requires_grad", when=lambda data, kw: _array(data) and data.dtype.kind in "biu")
 
 
 # --- devices ---------------------------------------------------------------------------------
@@ -676,12 +586,7 @@ def tensor_accepts_requires_grad_on_integers(tensor):
         first="test_to_with_copy_true_is_a_bit_exact_copy")
 def to_ignores_copy(to):
     """Tensor.to(..., copy=True) returns the tensor itself when nothing else changes."""
-
-    def mutated(self, *args, **kwargs):
-        kwargs.pop("copy", None)
-        return to(self, *args, **kwargs)
-
-    return mutated
+    return _dropping(to, "copy")
 
 
 @mutant("torch.Tensor.to",
@@ -732,7 +637,7 @@ def dlpack_device_reports_pinned(dlpack_device):
         first=("test_deviation_witness[ulonglong-refused]", "test_converts_accepted_arrays[torch.from_numpy()]"))
 def from_numpy_accepts_ulonglong(from_numpy):
     """torch.from_numpy accepts ulonglong arrays (upstream fixes ulonglong-refused)."""
-    return lambda a: from_numpy(a.view(np.uint64) if _array(a) and a.dtype.char == "Q" else a)
+    return _changing_input(from_numpy, lambda a: a.view(np.uint64), when=lambda a: _array(a) and a.dtype.char == "Q")
 
 
 @mutant("torch.asarray", shows="shares(a := np.array(1.0), torch.asarray(a))",
@@ -755,21 +660,21 @@ def asarray_shares_0d(asarray):
         first="test_numpy_aliases_exportable_tensors")
 def numpy_copies(numpy):
     """Tensor.numpy() returns a copy instead of sharing the tensor's memory."""
-    return lambda self, *args, **kwargs: numpy(self, *args, **kwargs).copy()
+    return _changing_result(numpy, lambda a: a.copy())
 
 
 @mutant("torch.Tensor.numpy", shows="outcome(torch.zeros(2, requires_grad=True).numpy) == 'returned'",
         first="test_numpy_refuses_requires_grad")
 def numpy_exports_requires_grad(numpy):
     """Tensor.numpy() exports tensors that require grad instead of refusing them."""
-    return lambda self, *args, **kwargs: numpy(self.detach() if self.requires_grad else self, *args, **kwargs)
+    return _changing_input(numpy, lambda t: t.detach(), when=lambda t: t.requires_grad)
 
 
 @mutant("torch.Tensor.numpy", shows="outcome(torch.zeros(2, dtype=torch.complex64).conj().numpy) == 'returned'",
         first="test_numpy_refuses_conj_bit")
 def numpy_ignores_conj_bit(numpy):
     """Tensor.numpy() of a conjugate view returns the unconjugated data (the torch < 1.10 bug)."""
-    return lambda self, *args, **kwargs: numpy(self.conj() if self.is_conj() else self, *args, **kwargs)
+    return _changing_input(numpy, lambda t: t.conj(), when=lambda t: t.is_conj())
 
 
 @mutant("torch.Tensor.numpy",
@@ -777,14 +682,14 @@ def numpy_ignores_conj_bit(numpy):
         first="test_numpy_refuses_neg_bit")
 def numpy_ignores_neg_bit(numpy):
     """Tensor.numpy() of a negative view returns the un-negated data."""
-    return lambda self, *args, **kwargs: numpy(torch._neg_view(self) if self.is_neg() else self, *args, **kwargs)
+    return _changing_input(numpy, torch._neg_view, when=lambda t: t.is_neg())
 
 
 @mutant("torch.Tensor.numpy", shows="torch.zeros(2, dtype=torch.bfloat16).numpy().dtype == np.float32",
         first="test_numpy_refuses_dtypes_numpy_lacks")
 def numpy_widens_bfloat16(numpy):
     """Tensor.numpy() converts bfloat16 tensors to float32 arrays instead of refusing them."""
-    return lambda self, *args, **kwargs: numpy(self.float() if self.dtype == torch.bfloat16 else self, *args, **kwargs)
+    return _changing_input(numpy, lambda t: t.float(), when=lambda t: t.dtype == torch.bfloat16)
 
 
 @mutant("torch.Tensor.numpy", shows="outcome(torch.zeros(2, dtype=torch.uint32).numpy) == 'TypeError'",
@@ -827,7 +732,7 @@ def numpy_loses_strides(numpy):
         first="test_asarray_aliases_exportable_tensors")
 def array_copies(array):
     """Tensor.__array__ returns a copy, so np.asarray(tensor) no longer shares memory."""
-    return lambda self, *args, **kwargs: np.array(array(self, *args, **kwargs), copy=True)
+    return _changing_result(array, lambda a: np.array(a, copy=True))
 
 
 @mutant("torch.Tensor.tolist", shows="torch.tensor([True]).tolist() == [1] and type(torch.tensor([True]).tolist()[0]) is int",
@@ -857,12 +762,7 @@ def item_wraps_uint64(item):
         first="test_from_dlpack_aliases_exportable_tensors")
 def np_from_dlpack_copies(from_dlpack):
     """np.from_dlpack(tensor) copies by default instead of sharing the tensor's memory."""
-
-    def mutated(x, *args, **kwargs):
-        out = from_dlpack(x, *args, **kwargs)
-        return out.copy() if kwargs.get("copy") is None else out
-
-    return mutated
+    return _changing_result(from_dlpack, lambda a: a.copy(), when=lambda x, kw: kw.get("copy") is None)
 
 
 @mutant("numpy.from_dlpack", shows="shares(np.from_dlpack(t := torch.zeros(3), copy=True), t)",
@@ -870,13 +770,7 @@ def np_from_dlpack_copies(from_dlpack):
 def np_from_dlpack_ignores_copy(from_dlpack):
     """np.from_dlpack(tensor, copy=True) ignores the copy keyword and shares."""
     _has_copy_keyword(from_dlpack)  # numpy >= 2.1
-
-    def mutated(x, *args, **kwargs):
-        if kwargs.get("copy") is True:
-            kwargs.pop("copy")
-        return from_dlpack(x, *args, **kwargs)
-
-    return mutated
+    return _dropping(from_dlpack, "copy", when=lambda x, kw: kw["copy"] is True)
 
 
 @mutant("torch.Tensor.__dlpack__",
@@ -884,4 +778,4 @@ def np_from_dlpack_ignores_copy(from_dlpack):
         first="test_dlpack_refuses_grad_requiring_tensors_in_any_grad_mode")
 def dlpack_exports_requires_grad(dlpack):
     """Tensor.__dlpack__ exports tensors that require grad instead of refusing them."""
-    return lambda self, *args, **kwargs: dlpack(self.detach() if self.requires_grad else self, *args, **kwargs)
+    return _changing_input(dlpack, lambda t: t.detach(), when=lambda t: t.requires_grad)
