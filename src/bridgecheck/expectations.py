@@ -48,14 +48,19 @@ def expect_dtype(call: Call, t: torch.Tensor, expected: torch.dtype) -> None:
     expect(call, "dtype", str(t.dtype), str(expected))
 
 
+def _addressing_axes(a: np.ndarray) -> list[int] | None:
+    """Axes whose stride reaches memory (length > 1); None for an array with no elements."""
+    return None if a.size == 0 else [i for i, n in enumerate(a.shape) if n > 1]
+
+
 def expect_element_strides(call: Call, a: np.ndarray, t: torch.Tensor) -> None:
     """An alias keeps the geometry: element strides = byte strides / itemsize (size-1 and
     zero-size axes aside, whose strides address nothing)."""
     want = tuple(s // a.itemsize for s in a.strides)
     got = tuple(t.stride())
-    if a.size == 0:
+    relevant = _addressing_axes(a)
+    if relevant is None:
         return
-    relevant = [i for i, n in enumerate(a.shape) if n > 1]
     expect(
         call,
         "element_strides",
@@ -105,9 +110,9 @@ def expect_byte_strides(call: Call, t: torch.Tensor, a: np.ndarray) -> None:
     """An exported alias keeps the geometry: byte strides = element strides × itemsize,
     stride 0 (expanded) and storage offsets included (size-1 and zero-size axes aside, whose
     strides address nothing)."""
-    if a.size == 0:
+    relevant = _addressing_axes(a)
+    if relevant is None:
         return
-    relevant = [i for i, n in enumerate(a.shape) if n > 1]
     expect(
         call,
         "byte_strides",
