@@ -23,13 +23,14 @@ pytest_plugins = ["bridgecheck.pytest_plugin", "bridgecheck.report.plugin"]
 
 def _database_dir() -> Path:
     # One example database per torch/numpy pair: a failure found on one pair is replayed
-    # there, and does not leak into runs of another pair where it may not apply.
-    try:
-        import numpy
-        import torch
+    # there, and does not leak into runs of another pair where it may not apply. The key
+    # comes from package metadata, not imports: an xdist controller runs this file too and
+    # never needs torch (importing it there adds over a second to every parallel run).
+    from importlib.metadata import PackageNotFoundError, version
 
-        key = f"torch-{torch.__version__}-numpy-{numpy.__version__}"
-    except Exception:  # noqa: BLE001 - the plugin reports a missing bridge itself
+    try:
+        key = f"torch-{version('torch')}-numpy-{version('numpy')}"
+    except PackageNotFoundError:  # the plugin reports a missing bridge itself
         key = "no-bridge"
     return Path(__file__).parent / ".hypothesis" / "examples" / key
 

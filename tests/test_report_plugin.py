@@ -168,6 +168,9 @@ def test_report_single_process_and_under_xdist(tmp_path):
 
     assert strip(single) == strip(xdist)
     assert xdist["run"]["workers"] == 2
+    # Under xdist a worker describes the environment (the controller never imports torch):
+    # the same description as the single process gives.
+    assert xdist["environment"] == single["environment"]
 
     census = single["census"]  # --bridgecheck-census: run alongside the suite, in the report
     assert census["warn_mode"] == "warn-always" and len(census["cells"]) == 1

@@ -31,7 +31,7 @@ def _torch_info() -> tuple[dict[str, Any], list[str]]:
     except Exception as exc:  # noqa: BLE001 - recorded, the run itself reports it
         return {"version": None, "error": f"{type(exc).__name__}: {exc}"}, []
     info: dict[str, Any] = {
-        "version": torch.__version__,  # keeps the local label: +cpu, +cu124, +rocm6.1
+        "version": str(torch.__version__),  # keeps the local label: +cpu, +cu124, +rocm6.1
         "git_version": getattr(torch.version, "git_version", None),
         "cuda": getattr(torch.version, "cuda", None),
         "hip": getattr(torch.version, "hip", None),

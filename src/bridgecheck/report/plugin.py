@@ -5,6 +5,10 @@ Works the same with and without pytest-xdist. Failures are classified where the 
 plain data in ``report.user_properties``, which xdist serialises to the controller. The
 controller (or the single process) collects every phase report in
 ``pytest_runtest_logreport`` and writes the file at session end; workers never write.
+
+Under xdist the report's environment comes from a worker (``workeroutput``), which has torch
+imported anyway: the controller never imports torch for it, which would add over a second of
+serial start-up and teardown to every parallel run.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from bridgecheck.report.schema import OUTCOMES, SCHEMA_VERSION
 
 DEVIATIONS_KEY = "bridgecheck_deviations"  # written by bridgecheck.pytest_plugin
 FAILURE_KEY = "bridgecheck_failure"
+ENVIRONMENT_KEY = "bridgecheck_environment"  # a worker's environment, in its workeroutput
 
 # When several phases of one test report, the worst outcome stands: a teardown error after
 # a passing call is still a failure. Higher wins.
@@ -156,6 +161,7 @@ class Reporter:
         self.written: tuple[Path, dict] | None = None
         self.census_job = None
         self.census_error: str | None = None
+        self.worker_environment: dict | None = None
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         # The census runs in its own fresh interpreter, concurrently with the suite.
@@ -173,13 +179,26 @@ class Reporter:
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         self.collector.add_collect(report)
 
+    @pytest.hookimpl(optionalhook=True)  # an xdist hook: absent without pytest-xdist
+    def pytest_testnodedown(self, node, error) -> None:
+        described = getattr(node, "workeroutput", {}).get(ENVIRONMENT_KEY)
+        if described is not None and self.worker_environment is None:
+            self.worker_environment = json.loads(described)
+
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         config = self.config
         target = config.getoption("bridgecheck_report")
-        if not target or _is_worker(config):
+        if not target:
+            return
+        if _is_worker(config):
+            # Workers share the controller's interpreter, packages and machine. As JSON text:
+            # execnet refuses types such as torch's TorchVersion, and a worker that fails here
+            # is restarted by xdist over and over.
+            described = environment.collect(config.getoption("hypothesis_seed", None))
+            config.workeroutput[ENVIRONMENT_KEY] = json.dumps(described, default=str)
             return
         path = Path(config.invocation_params.dir, target)
-        data = build_report(config, self.collector, self.started, exitstatus)
+        data = build_report(config, self.collector, self.started, exitstatus, self.worker_environment)
         if self.census_job is not None:
             try:
                 data["census"] = self.census_job.result()
@@ -202,7 +221,9 @@ class Reporter:
         terminalreporter.write_line(f"bridgecheck report: {path} ({counts or 'no properties'}{extra})")
 
 
-def build_report(config: pytest.Config, collector: Collector, started: float, exitstatus: int | None) -> dict:
+def build_report(config: pytest.Config, collector: Collector, started: float, exitstatus: int | None,
+                 described: dict | None = None) -> dict:
+    """The report; ``described`` is the environment a worker collected (None: collect here)."""
     props = collector.properties()
     counts = {o: 0 for o in OUTCOMES}
     for p in props:
@@ -214,7 +235,7 @@ def build_report(config: pytest.Config, collector: Collector, started: float, ex
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "bridgecheck", "version": __version__},
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "environment": environment.collect(config.getoption("hypothesis_seed", None)),
+        "environment": described or environment.collect(config.getoption("hypothesis_seed", None)),
         "run": {
             "args": [str(a) for a in config.invocation_params.args],
             "exit_status": None if exitstatus is None else int(exitstatus),
