@@ -10,9 +10,10 @@ from __future__ import annotations
 import pytest
 
 from bridgecheck import deviations
-from bridgecheck.witness import run_witness
+from bridgecheck.witness import property_modules, run_witness
 
 ENTRIES = deviations.load()
+property_modules()  # now, at collection: their pristine probes must run before the first test
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[d.id for d in ENTRIES])

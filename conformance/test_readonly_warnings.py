@@ -1,23 +1,26 @@
-"""Read-only arrays: which conversions warn, checked in a fresh interpreter each.
+"""Read-only arrays: which conversions warn, each checked in a process of its own.
 
 torch warns *once per process* ("This type of warning will be suppressed for the rest of this
 program"), with one flag shared by every ndarray path: the first conversion anywhere in a run
-would silence the rest, so each row runs alone in a new ``python`` process, converts twice,
-and reports the warnings of each call. Contract (torch docs and #93413): an alias of read-only
-memory warns (from_numpy, as_tensor, asarray); a copy does not (tensor, asarray(copy=True),
-and any conversion forced to copy by a dtype change); frombuffer warns with its own text.
+would silence the rest. So the table is a ``pristine`` probe: before the first test, a fork of
+the test process (torch imported, nothing converted yet) forks one child per row, which
+converts twice and reports the warnings of each call. Contract (torch docs and #93413): an
+alias of read-only memory warns (from_numpy, as_tensor, asarray); a copy does not (tensor,
+asarray(copy=True), and any conversion forced to copy by a dtype change); frombuffer warns
+with its own text.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+import warnings
 
 import pytest
+import torch  # noqa: F401 - the rows' code refers to it
 
+from bridgecheck import build, pristine
 from bridgecheck.cases import from_recipe
 from bridgecheck.contract import Call, expect
+from bridgecheck.isolation import run_isolated
 
 RECIPE = dict(dtype="<f8", shape=(4,), layout="readonly")
 # code -> substring of the expected warning, or None for "no warning"
@@ -32,44 +35,35 @@ ROWS = {
     "torch.frombuffer(a, dtype=torch.float64)": "buffer is not writable",
 }
 
-# One fresh interpreter imports torch and forks a child per row: every child starts with the
-# warn-once flag unset, at the cost of one interpreter start for the whole table.
-SCRIPT = """
-import json, os, sys, warnings, torch, bridgecheck.build
-results = {}
-for code in json.loads(sys.argv[1]):
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_fd)
-        a = bridgecheck.build.array(**RECIPE)
-        out = []
-        for _ in range(2):
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                eval(code)
-            out.append([str(w.message) for w in caught if issubclass(w.category, UserWarning)])
-        os.write(write_fd, json.dumps(out).encode())
-        os._exit(0)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    results[code] = json.loads(data) if data else None
-print(json.dumps(results))
-""".replace("RECIPE", repr(RECIPE))
+
+def warnings_of_two_calls(code: str) -> list[list[str]]:
+    """The UserWarnings of evaluating ``code`` twice over a read-only array ``a``."""
+    a = build.array(**RECIPE)
+    out = []
+    for _ in range(2):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            eval(code)  # noqa: S307 - the table's own code
+        out.append([str(w.message) for w in caught if issubclass(w.category, UserWarning)])
+    return out
 
 
-def fresh_warnings(codes: list[str]) -> dict:
-    """code -> [warnings of the first call, warnings of the second], each in a fresh process."""
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, json.dumps(codes)], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, f"fresh interpreter failed: exit {proc.returncode}\n{proc.stderr[-1500:]}"
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+def warnings_of_every_row() -> dict:
+    """code -> [warnings of the first call, of the second], or None if the row's child died;
+    each row in a child of its own, so no row sees another's warn-once flag."""
+    results = {}
+    for code in ROWS:
+        outcome = run_isolated(lambda code=code: warnings_of_two_calls(code))
+        results[code] = outcome.value if outcome.kind == "returned" else None
+    return results
+
+
+FIRST_WARNINGS = pristine.probe("read-only array warnings", warnings_of_every_row)
 
 
 @pytest.fixture(scope="module")
 def fresh_results() -> dict:
-    return fresh_warnings(list(ROWS))
+    return FIRST_WARNINGS.result()
 
 
 @pytest.mark.parametrize("code", list(ROWS))

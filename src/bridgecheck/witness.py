@@ -39,11 +39,19 @@ def witness_arguments(dev: Deviation) -> dict[str, Any]:
     return eval(f"dict({dev.witness})", dict(NAMESPACE))  # noqa: S307 - reviewed project file
 
 
+def property_modules(package: str = "conformance") -> list[ModuleType]:
+    """Every module of the conformance package, imported.
+
+    Import them at collection time when witnesses will run: a module registers its
+    ``pristine`` probes on import, and probes run before the first test or not at all.
+    """
+    root: ModuleType = importlib.import_module(package)
+    return [importlib.import_module(f"{package}.{info.name}") for info in pkgutil.iter_modules(root.__path__)]
+
+
 def find_property(name: str, package: str = "conformance") -> Callable:
     """The test function called ``name`` in the conformance package."""
-    root: ModuleType = importlib.import_module(package)
-    for info in pkgutil.iter_modules(root.__path__):
-        module = importlib.import_module(f"{package}.{info.name}")
+    for module in property_modules(package):
         if hasattr(module, name):
             return getattr(module, name)
     raise LookupError(f"no property {name!r} in {package}/")

@@ -8,9 +8,10 @@ the runner, turns Hypothesis' shrinking and source patches off (a kill needs one
 example, not the smallest; the examples tried are the profile's own) and runs the properties
 named in the mutant's ``first`` hints before the rest.
 
-Properties that start fresh interpreters (the read-only warning table) get the mutant too:
-the runner puts ``site/`` on their ``PYTHONPATH``, whose ``sitecustomize`` calls
-``apply_from_env``. A mutant that cannot be applied on the installed versions ends the run
+Checks that need an untouched process (the read-only warning table) run in forks of the
+test process (``bridgecheck.pristine``), so they inherit the mutant. Any new interpreter a run
+starts gets it too (``catalogue.fresh_warnings`` starts one): the runner puts ``site/`` on
+``PYTHONPATH``, whose ``sitecustomize`` calls ``apply_from_env``. A mutant that cannot be applied on the installed versions ends the run
 with ``NOT_APPLICABLE_EXIT`` and a report saying why: it is "not applicable", never "killed".
 """
 
