@@ -57,19 +57,26 @@ def find_property(name: str, package: str = "conformance") -> Callable:
     raise LookupError(f"no property {name!r} in {package}/")
 
 
-def run_witness(dev: Deviation) -> list:
-    """Run the entry's (first) property once on the witness input; returns the deviation events it made.
+def run_property(name: str, arguments: dict[str, Any]) -> list:
+    """Run the conformance property ``name`` once on fixed ``arguments``; returns the
+    deviation events it made (also recorded for the running test's report).
 
-    Raises what the property raises (a ``BridgeViolation`` names what went wrong).
+    It runs as a one-example Hypothesis test, so ``assume`` and ``note`` behave as usual: an
+    input outside the property's domain raises ``hypothesis.errors.Unsatisfiable`` instead of
+    passing vacuously. Raises what the property raises (a ``BridgeViolation`` names what went
+    wrong).
     """
-    name = dev.properties[0]  # the witness exercises the first property named
     prop = find_property(name)
     inner = getattr(getattr(prop, "hypothesis", None), "inner_test", prop)
-    # Run it as a one-example Hypothesis test, so ``assume`` and ``note`` behave as usual
-    # (an inapplicable witness then fails as Unsatisfiable instead of passing vacuously).
-    fixed = {name: st.just(value) for name, value in witness_arguments(dev).items()}
+    fixed = {key: st.just(value) for key, value in arguments.items()}
     once = settings(max_examples=1, database=None, deadline=None, phases=[Phase.generate])
     with property_scope(name) as events:
         once(given(**fixed)(inner))()
     record_events(events)
     return events
+
+
+def run_witness(dev: Deviation) -> list:
+    """Run the entry's (first) property once on the witness input; returns the deviation
+    events it made. Raises what the property raises."""
+    return run_property(dev.properties[0], witness_arguments(dev))

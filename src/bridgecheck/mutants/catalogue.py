@@ -693,7 +693,7 @@ def numpy_widens_bfloat16(numpy):
 
 
 @mutant("torch.Tensor.numpy", shows="outcome(torch.zeros(2, dtype=torch.uint32).numpy) == 'TypeError'",
-        first="test_numpy_aliases_exportable_tensors")
+        first="test_export_grid[test_numpy_aliases_exportable_tensors]")
 def numpy_refuses_uint32(numpy):
     """Tensor.numpy() refuses uint32 tensors again, as before torch 2.3."""
 
@@ -706,7 +706,7 @@ def numpy_refuses_uint32(numpy):
 
 
 @mutant("torch.Tensor.numpy", shows="torch.arange(6.0).reshape(2, 3).T.numpy().strides == (8, 4)",
-        first="test_numpy_aliases_exportable_tensors")
+        first="test_export_grid[test_numpy_aliases_exportable_tensors]")
 def numpy_loses_strides(numpy):
     """Tensor.numpy() of a dense non-contiguous tensor (a transpose) gets C-order strides."""
 
