@@ -5,12 +5,16 @@ conversion can go a whole run without meeting some of them (at the ``ci`` profil
 met only 4 to 10 of the 14 accepted dtypes, and most rows no Fortran-ordered array), so a
 regression confined to one dtype or one layout of one conversion was found only by chance,
 by other properties. This grid meets every (conversion, dtype) and (conversion, layout) pair
-on every run, on small fixed arrays of distinct values, with the same contract
+on every run, on small fixed arrays of distinct values (and, for floating dtypes, of the
+values a careless copy changes: -0.0, NaN payloads, subnormals), with the same contract
 (``check_conversion``) and the same known deviations: it runs as the property it completes.
 """
 
 from __future__ import annotations
 
+import sys
+
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -43,11 +47,31 @@ LAYOUT_RECIPES = [
 ]
 
 
+def special_values(name: str) -> str:
+    """Hex data of six elements of the floating dtype ``name`` that a careless copy changes:
+    -0.0, a quiet NaN with a payload, a negative quiet NaN, -inf, the smallest subnormal and
+    the largest finite value (complex dtypes: twelve such parts, paired)."""
+    dt = np.dtype(name)
+    part = np.dtype(f"f{dt.itemsize // 2}") if dt.kind == "c" else dt
+    info = np.finfo(part)
+    mant, width = info.nmant, part.itemsize * 8
+    sign, quiet = 1 << (width - 1), 1 << (mant - 1)
+    exponent = ((1 << info.nexp) - 1) << mant
+    patterns = [sign, exponent | quiet | 1, sign | exponent | quiet, sign | exponent, 1,
+                (exponent - (1 << mant)) | ((1 << mant) - 1)]
+    if dt.kind == "c":
+        patterns = patterns + patterns[::-1]
+    return b"".join(p.to_bytes(part.itemsize, sys.byteorder) for p in patterns).hex()
+
+
 def grid(dtype_names) -> list:
-    """C-order 2 x 3 arrays of each dtype, then every layout kind in float64."""
+    """C-order 2 x 3 arrays of each dtype, the same holding special values for each floating
+    dtype, then every layout kind in float64."""
     by_dtype = [from_recipe("array", dtype=name, shape=(2, 3)) for name in dtype_names]
+    special = [from_recipe("array", dtype=name, shape=(2, 3), data=special_values(name))
+               for name in dtype_names if name in FLOATING_NAMES]
     by_layout = [from_recipe("array", dtype="<f8", **recipe) for recipe in LAYOUT_RECIPES]
-    return by_dtype + by_layout
+    return by_dtype + special + by_layout
 
 
 ROWS = [(conv, "test_converts_accepted_arrays") for conv in ANY_DTYPE] + [

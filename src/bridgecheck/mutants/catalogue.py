@@ -552,7 +552,7 @@ def tensor_canonicalises_nan(tensor):
 
 
 @mutant("torch.tensor", shows="not torch.tensor(np.array([-0.0])).signbit().item()",
-        first="test_converts_accepted_arrays[torch.tensor()]")
+        first=("test_converts_accepted_arrays[torch.tensor()]", "test_conversion_grid[torch.tensor()]"))
 def tensor_flushes_negative_zero(tensor):
     """torch.tensor(ndarray) turns -0.0 into +0.0 (a copy kernel that adds zero)."""
     return _changing_result(
