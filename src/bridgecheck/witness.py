@@ -8,6 +8,7 @@ evaluated with the case builders in scope: ``case=array(dtype='Q', shape=(3,))``
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 from types import ModuleType
 from typing import Any, Callable
@@ -57,6 +58,19 @@ def find_property(name: str, package: str = "conformance") -> Callable:
     raise LookupError(f"no property {name!r} in {package}/")
 
 
+def _without_examples(fn: Callable) -> Callable:
+    """``fn`` without the ``@example``s attached to it: they name only the arguments of the
+    property's own ``@given`` (not its pytest parameters), and are not this run's input."""
+
+    def bare(*args, **kwargs):
+        return fn(*args, **kwargs)
+
+    bare.__signature__ = inspect.signature(fn)
+    bare.__name__ = bare.__qualname__ = fn.__name__
+    bare.__module__ = fn.__module__
+    return bare
+
+
 def run_property(name: str, arguments: dict[str, Any]) -> list:
     """Run the conformance property ``name`` once on fixed ``arguments``; returns the
     deviation events it made (also recorded for the running test's report).
@@ -67,7 +81,7 @@ def run_property(name: str, arguments: dict[str, Any]) -> list:
     wrong).
     """
     prop = find_property(name)
-    inner = getattr(getattr(prop, "hypothesis", None), "inner_test", prop)
+    inner = _without_examples(getattr(getattr(prop, "hypothesis", None), "inner_test", prop))
     fixed = {key: st.just(value) for key, value in arguments.items()}
     once = settings(max_examples=1, database=None, deadline=None, phases=[Phase.generate])
     with property_scope(name) as events:
