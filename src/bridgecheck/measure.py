@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -105,6 +106,36 @@ class SuiteRun:
 
     def failures(self) -> list[dict]:
         return [p for p in self.properties if p["outcome"] not in ("conforms", "known-deviation", "skipped")]
+
+
+@dataclass(frozen=True)
+class Speedup:
+    """Serial against parallel wall times of one profile: the fastest run of each (on a
+    shared machine the least disturbed) and the median of each."""
+
+    profile: str
+    workers: int
+    serial_s: tuple[float, ...]
+    parallel_s: tuple[float, ...]
+
+    @property
+    def fastest(self) -> float:
+        return min(self.serial_s) / min(self.parallel_s)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.serial_s) / statistics.median(self.parallel_s)
+
+
+def speedups(runs: list[SuiteRun]) -> list[Speedup]:
+    """One ``Speedup`` per profile that has both serial and parallel runs, in first-run order."""
+    found = []
+    for profile in dict.fromkeys(r.profile for r in runs):
+        serial = tuple(r.wall_s for r in runs if r.profile == profile and not r.workers)
+        parallel = [r for r in runs if r.profile == profile and r.workers]
+        if serial and parallel:
+            found.append(Speedup(profile, parallel[0].workers, serial, tuple(r.wall_s for r in parallel)))
+    return found
 
 
 def _children_cpu() -> float:

@@ -3,7 +3,7 @@
 For each profile, the whole suite runs once serially and once with ``-n WORKERS``, each in a
 new interpreter with a fresh example database (nothing replayed). Printed: wall time (process
 start to exit, imports included), CPU seconds of the whole process tree, examples executed
-and examples per second (of wall time), the xdist speed-up, the slowest properties of the first serial run, and the load average around each
+and examples per second (of wall time), the xdist speed-up (fastest and median runs), the slowest properties of the first serial run, and the load average around each
 run: on a shared machine the figures mean little without it.
 """
 
@@ -35,7 +35,7 @@ def main(args: argparse.Namespace) -> int:
     import numpy
     import torch
 
-    from bridgecheck.measure import run_suite
+    from bridgecheck.measure import run_suite, speedups
 
     if args.repeat < 1:
         raise UsageProblem(f"--repeat must be at least 1, got {args.repeat}")
@@ -62,12 +62,12 @@ def main(args: argparse.Namespace) -> int:
         if not run.properties:
             print("    no report:", run.output_tail[-500:])
     print()
-    for profile in profiles:
-        serial = min((r for r in runs if r.profile == profile and not r.workers), key=lambda r: r.wall_s)
-        parallel = min((r for r in runs if r.profile == profile and r.workers), key=lambda r: r.wall_s)
-        best = " (fastest of each)" if args.repeat > 1 else ""
-        print(f"speed-up with -n {args.workers} ({profile}){best}: {serial.wall_s / parallel.wall_s:.2f}x "
-              f"({serial.wall_s:.1f}s -> {parallel.wall_s:.1f}s)")
+    found = speedups(runs)
+    for sp in found:
+        repeated = len(sp.serial_s) > 1
+        print(f"speed-up with -n {sp.workers} ({sp.profile}): {'fastest of each ' if repeated else ''}"
+              f"{sp.fastest:.2f}x ({min(sp.serial_s):.1f}s -> {min(sp.parallel_s):.1f}s)"
+              + (f", median {sp.median:.2f}x" if repeated else ""))
     first = runs[0]
     slowest = sorted(first.properties, key=lambda p: -p["duration_s"])[: args.top]
     print(f"\nslowest properties ({first.profile}, serial; seconds of setup+call+teardown, examples):")
@@ -79,7 +79,9 @@ def main(args: argparse.Namespace) -> int:
                     "load_before": r.load_before, "load_after": r.load_after} for r in runs]
         slow = [{"id": p["id"], "duration_s": p["duration_s"], "examples": first.examples.get(p["id"], 0)}
                 for p in slowest]
-        args.json.write_text(json.dumps({"torch": torch.__version__, "numpy": numpy.__version__,
-                                         "cpus": os.cpu_count(), "runs": figures, "slowest": slow}, indent=1))
+        ratios = [{"profile": sp.profile, "workers": sp.workers, "fastest": round(sp.fastest, 3),
+                   "median": round(sp.median, 3)} for sp in found]
+        args.json.write_text(json.dumps({"torch": torch.__version__, "numpy": numpy.__version__, "cpus": os.cpu_count(),
+                                         "runs": figures, "speedups": ratios, "slowest": slow}, indent=1))
         print(f"wrote {args.json}")
     return 1 if failed else 0
