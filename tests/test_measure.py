@@ -66,3 +66,33 @@ def test_bench_refuses_bad_arguments_in_one_line(argv, message, capsys):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err and err.startswith("bridgecheck bench: ")
+
+
+def test_flakes_names_the_failing_property_its_seed_and_a_replay(monkeypatch, capsys):
+    import bridgecheck.measure as measure
+
+    seeds = []
+
+    def fake_run_suite(profile, workers, *, extra=()):
+        seed = int(extra[0].split("=")[1])
+        seeds.append(seed)
+        failing = len(seeds) == 2  # the second run of three fails
+        prop = {"id": "conformance/test_x.py::test_y", "outcome": "new-failure" if failing else "conforms",
+                "failure": {"message": "BridgeViolation: torch.f(a): bits differ", "repro": "python -c '...'"}
+                if failing else None}
+        counts = {"new-failure": 1} if failing else {"conforms": 1}
+        return SuiteRun(profile, workers, 1.0, int(failing), {"properties": [prop], "run": {"counts": counts}}, {},
+                        0.0, 0.0)
+
+    monkeypatch.setattr(measure, "run_suite", fake_run_suite)
+    assert cli.main(["flakes", "--runs", "3", "--seed", "7"]) == 1
+    out = capsys.readouterr().out
+    assert len(seeds) == 3 and len(set(seeds)) == 3
+    assert "FAILED in 1/3 runs: conformance/test_x.py::test_y" in out
+    assert f"seed {seeds[1]}: BridgeViolation: torch.f(a): bits differ" in out
+    assert f"--hypothesis-seed={seeds[1]}" in out and "repro: python -c" in out
+
+
+def test_flakes_refuses_zero_runs(capsys):
+    assert cli.main(["flakes", "--runs", "0"]) == 2
+    assert capsys.readouterr().err == "bridgecheck flakes: --runs must be at least 1, got 0\n"
