@@ -12,7 +12,6 @@ out a writable alias of read-only memory.
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from hypothesis import given
 

@@ -38,7 +38,7 @@ ROWS = {
 
 def warnings_of_two_calls(code: str) -> list[list[str]]:
     """The UserWarnings of evaluating ``code`` twice over a read-only array ``a``."""
-    a = build.array(**RECIPE)
+    a = build.array(**RECIPE)  # noqa: F841 - the rows' code refers to it
     out = []
     for _ in range(2):
         with warnings.catch_warnings(record=True) as caught:

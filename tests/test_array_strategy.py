@@ -7,7 +7,6 @@ drawn as that layout.
 
 from __future__ import annotations
 
-import math
 import struct
 
 import numpy as np

@@ -161,7 +161,6 @@ def _child_stderr_to(err) -> None:
     object writes to a file of its own) nor faulthandler, which pytest points at a duplicate
     of the terminal's stderr: a child's crash report went straight to the parent's terminal.
     """
-    import faulthandler
 
     os.dup2(err.fileno(), 2)
     sys.stderr = open(2, "w", buffering=1, errors="replace", closefd=False)  # noqa: SIM115 - lives as long as the child

@@ -22,10 +22,16 @@ MESSAGE_CHARS = 2000
 EXAMPLE_PREFIXES = ("Falsifying example", "Failing test case")
 
 
+try:
+    _GROUP = BaseExceptionGroup  # Python >= 3.11
+except NameError:  # Python 3.10: Hypothesis and pytest raise the exceptiongroup backport's
+    from exceptiongroup import BaseExceptionGroup as _GROUP
+
+
 def _leaves(exc: BaseException) -> list[BaseException]:
     """The exceptions inside (nested) exception groups; Hypothesis raises one group when a
     property fails in several distinct ways."""
-    if isinstance(exc, BaseExceptionGroup):
+    if isinstance(exc, _GROUP):
         out: list[BaseException] = []
         for sub in exc.exceptions:
             out.extend(_leaves(sub))
