@@ -19,8 +19,19 @@ STATISTICS = """
 """
 
 
+#: The same, as later Hypothesis releases word it.
+STATISTICS_LATER = """
+  - during generate phase (0.06 seconds):
+    - Typical runtimes: ~ 0-1 ms, of which ~ 0-1 ms in data generation
+    - 40 passing, 0 failing, and 2 invalid test cases
+  - during shrink phase (0.01 seconds):
+    - 0 passing, 1 failing, and 0 invalid test cases
+"""
+
+
 def test_examples_in_counts_every_phase_and_outcome():
     assert examples_in(STATISTICS) == 1 + 38 + 4 + 1
+    assert examples_in(STATISTICS_LATER) == 40 + 2 + 1
     assert examples_in("") == 0
 
 

@@ -42,6 +42,8 @@ def array_bytes(a: np.ndarray) -> np.ndarray:
 def tensor_bytes(t: torch.Tensor) -> np.ndarray:
     """Read-only uint8 view of a CPU tensor's element bytes, from torch's addresses only."""
     size = t.element_size()
+    if t.numel() == 0:  # torch may give an empty tensor a NULL data pointer; NumPy < 2.3 refuses one
+        return np.empty(tuple(t.shape) + (size,), dtype=np.uint8)
     strides = tuple(s * size for s in t.stride()) + (1,)
     return np.asarray(_Window(t.data_ptr(), tuple(t.shape) + (size,), strides, t))
 

@@ -28,7 +28,10 @@ import pytest
 
 OUT_ENV = "BRIDGECHECK_MEASURE_OUT"
 FRESH_DATABASE_ENV = "BRIDGECHECK_FRESH_DATABASE"
-_EXAMPLES = re.compile(r"(\d+) passing examples?, (\d+) failing examples?, (\d+) invalid examples?")
+# "38 passing examples, 0 failing examples, 4 invalid examples" (Hypothesis up to about 6.16x),
+# "40 passing, 0 failing, and 0 invalid test cases" (later releases).
+_EXAMPLES = re.compile(r"(\d+) passing(?: examples?)?, (\d+) failing(?: examples?)?, (?:and )?(\d+) invalid "
+                       r"(?:examples?|test cases?)")
 _PROPERTY = "bridgecheck-examples"
 
 
