@@ -54,8 +54,15 @@ def test_torch_warn_once_flag_is_unset_in_the_probe_after_the_parent_warned():
     assert proc.stdout.split() == ["True", "True", "False"], proc.stderr
 
 
-def test_unrun_probe_names_itself_and_the_plugin():
-    with pytest.raises(pristine.ProbeNotRun, match="'never run here'.*before the first test"):
+def test_a_probe_registered_too_late_runs_in_a_new_interpreter():
+    import os
+
+    late = pristine.Probe("registered after the first test", os.getpid)  # module-level: posix.getpid
+    assert late.result() != os.getpid()
+
+
+def test_a_late_probe_that_cannot_run_elsewhere_names_itself_and_the_plugin():
+    with pytest.raises(pristine.ProbeNotRun, match="'never run here' did not run before the first test.*not module-level"):
         pristine.Probe("never run here", lambda: None).result()
 
 

@@ -18,10 +18,19 @@ first test, and the test reads ``probe.result()``:
 Nothing a probe needs may touch the state it observes during collection (module level), or
 it sees a touched process; the properties built on it then fail loudly (no warning seen),
 they do not pass silently. A probe runs in a child process: what it returns must pickle.
+
+A probe registered too late for that (its module imported during a test, as when only
+``tests/`` is collected and a witness loads a conformance module) runs on first use in a new
+interpreter instead: just as untouched, only slower. That needs ``fn`` to be a module-level
+function, which the new interpreter imports by name.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -41,10 +50,7 @@ class Probe:
     def result(self) -> Any:
         """What the probe returned in the untouched process; raises what it raised there."""
         if self.outcome is None:
-            raise ProbeNotRun(
-                f"pristine probe {self.name!r} has not run: the bridgecheck pytest plugin runs "
-                "registered probes before the first test (is it loaded?)"
-            )
+            self.outcome = _in_new_interpreter(self)
         if self.outcome.crashed:
             raise RuntimeError(f"pristine probe {self.name!r} crashed ({self.outcome.kind})\n"
                                f"{self.outcome.stderr_tail}")
@@ -55,6 +61,35 @@ class Probe:
 
 
 _REGISTRY: dict[str, Probe] = {}
+
+# Runs in the new interpreter: import the probe's function by name, pickle its Outcome.
+_RUNNER = """
+import importlib, pickle, sys
+from bridgecheck.isolation import Outcome
+module, name = sys.argv[1], sys.argv[2]
+try:
+    outcome = Outcome(value=getattr(importlib.import_module(module), name)())
+except Exception as exc:
+    outcome = Outcome(exc_type=type(exc).__name__, exc_message=str(exc))
+sys.stdout.buffer.write(pickle.dumps(outcome))
+"""
+
+
+def _in_new_interpreter(p: Probe) -> Outcome:
+    """Run ``p`` in a new interpreter (with this one's ``sys.path``, so the same modules and,
+    under the mutant runner, the same ``sitecustomize``)."""
+    module, name = getattr(p.fn, "__module__", None), getattr(p.fn, "__qualname__", "")
+    if not module or not name.isidentifier():
+        raise ProbeNotRun(
+            f"pristine probe {p.name!r} did not run before the first test (the bridgecheck pytest "
+            "plugin runs the probes registered by then), and its function is not module-level, "
+            "so it cannot run in a new interpreter either"
+        )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, sys.path)))
+    proc = subprocess.run([sys.executable, "-c", _RUNNER, module, name], capture_output=True, env=env, timeout=300)
+    if proc.returncode != 0 or not proc.stdout:
+        return Outcome(signal=f"exit {proc.returncode}", stderr_tail=proc.stderr.decode(errors="replace")[-2500:])
+    return pickle.loads(proc.stdout)
 
 
 def probe(name: str, fn: Callable[[], Any]) -> Probe:
