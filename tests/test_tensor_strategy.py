@@ -24,7 +24,10 @@ def default():
 
 @pytest.fixture(scope="module")
 def everything():
-    return draw_many(tensors(**EVERYTHING), N)
+    # Twice as many: two thirds of these are sparse (always contiguous), and Hypothesis'
+    # derandomized draws are correlated, so 300 of them missed the transposed view on
+    # torch 2.3.1 (fewer dtypes, another sample).
+    return draw_many(tensors(**EVERYTHING), 2 * N)
 
 
 def long_axes(t) -> int:
@@ -114,7 +117,7 @@ def test_every_dtype_is_drawn_in_its_state(dtype):
 
 
 def test_everything_reaches_every_device_layout_and_quantized_dtype(everything):
-    what = f"{N} tensors(**{EVERYTHING})"
+    what = f"{len(everything)} tensors(**{EVERYTHING})"
     assert_reaches(count(everything, lambda c: c.tensor.device.type), available_devices(), at_least=20, what=what)
     assert_reaches(count(everything, lambda c: c.recipe["layout"]), LAYOUTS, at_least=20, what=what)
     assert sum(c.tensor.is_quantized for c in everything) >= 1, what
