@@ -44,7 +44,8 @@ def property_modules(package: str = "conformance") -> list[ModuleType]:
     """Every module of the conformance package, imported.
 
     Import them at collection time when witnesses will run: a module registers its
-    ``pristine`` probes on import, and probes run before the first test or not at all.
+    ``pristine`` probes on import, and probes registered by the first test run in a fork
+    (milliseconds); later ones need a new interpreter (seconds).
     """
     root: ModuleType = importlib.import_module(package)
     return [importlib.import_module(f"{package}.{info.name}") for info in pkgutil.iter_modules(root.__path__)]

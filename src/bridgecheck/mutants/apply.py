@@ -11,8 +11,9 @@ named in the mutant's ``first`` hints before the rest.
 Checks that need an untouched process (the read-only warning table) run in forks of the
 test process (``bridgecheck.pristine``), so they inherit the mutant. Any new interpreter a run
 starts gets it too (``catalogue.fresh_warnings`` starts one): the runner puts ``site/`` on
-``PYTHONPATH``, whose ``sitecustomize`` calls ``apply_from_env``. A mutant that cannot be applied on the installed versions ends the run
-with ``NOT_APPLICABLE_EXIT`` and a report saying why: it is "not applicable", never "killed".
+``PYTHONPATH``, whose ``sitecustomize`` calls ``apply_from_env``. A mutant that cannot be
+applied on the installed versions ends the run with ``NOT_APPLICABLE_EXIT`` and a report
+saying why: it is "not applicable", never "killed".
 """
 
 from __future__ import annotations
