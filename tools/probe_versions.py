@@ -113,6 +113,25 @@ def capture(fn):
     return r, e, ws
 
 
+def outcome(call, ok) -> str:
+    """``ok(result)`` if ``call()`` returns, else the exception it raised (as ``exc`` spells it)."""
+    r, e, _ = capture(call)
+    return exc(e) if e else ok(r)
+
+
+def outcome_and_warnings(call, ok) -> dict:
+    """``outcome`` with the warnings the call gave: {"result": ..., "warnings": [...]}."""
+    r, e, ws = capture(call)
+    return {"result": exc(e) if e else ok(r), "warnings": ws}
+
+
+def signature_of(fn) -> str:
+    try:
+        return str(inspect.signature(fn))
+    except Exception as e:
+        return exc(e)
+
+
 def tdesc(t) -> str:
     return f"{t.dtype} {t.tolist()}"
 
@@ -133,35 +152,28 @@ def env_info():
 # 0. basic bridge health
 @probe("bridge.t_numpy")
 def _():
-    r, e, ws = capture(lambda: torch.arange(3.).numpy())
-    return exc(e) if e else f"ok: {r.dtype} {r.tolist()}"
+    return outcome(lambda: torch.arange(3.).numpy(), lambda r: f"ok: {r.dtype} {r.tolist()}")
 
 
 @probe("bridge.from_numpy_f64")
 def _():
-    r, e, ws = capture(lambda: torch.from_numpy(np.arange(3.)))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.from_numpy(np.arange(3.)), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("bridge.np_asarray_t")
 def _():
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: np.asarray(t))
-    if e:
-        return exc(e)
-    return f"ok: {type(r).__name__} {r.dtype} alias={ptr_np(r) == t.data_ptr()}"
+    return outcome(lambda: np.asarray(t), lambda r: f"ok: {type(r).__name__} {r.dtype} alias={ptr_np(r) == t.data_ptr()}")
 
 
 @probe("bridge.torch_tensor_ndarray")
 def _():
-    r, e, ws = capture(lambda: torch.tensor(np.arange(3.)))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.tensor(np.arange(3.)), lambda r: f"ok: {tdesc(r)}")
 
 
 # 1. dtype mapping
 def _from_numpy_dtype(dt):
-    r, e, ws = capture(lambda: torch.from_numpy(np.arange(3, dtype=dt)))
-    return exc(e) if e else f"ok: {r.dtype}"
+    return outcome(lambda: torch.from_numpy(np.arange(3, dtype=dt)), lambda r: f"ok: {r.dtype}")
 
 
 for _dt in ("uint16", "uint32", "uint64", "Q"):
@@ -171,20 +183,17 @@ for _dt in ("uint16", "uint32", "uint64", "Q"):
 
 @probe("tensor.ulonglong(Q)")
 def _():
-    r, e, ws = capture(lambda: torch.tensor(np.arange(3, dtype="Q")))
-    return exc(e) if e else f"ok: {r.dtype}"
+    return outcome(lambda: torch.tensor(np.arange(3, dtype="Q")), lambda r: f"ok: {r.dtype}")
 
 
 @probe("from_dlpack.ulonglong(Q)")
 def _():
-    r, e, ws = capture(lambda: torch.from_dlpack(np.arange(3, dtype="Q")))
-    return exc(e) if e else f"ok: {r.dtype}"
+    return outcome(lambda: torch.from_dlpack(np.arange(3, dtype="Q")), lambda r: f"ok: {r.dtype}")
 
 
 @probe("from_dlpack.uint16")
 def _():
-    r, e, ws = capture(lambda: torch.from_dlpack(np.arange(3, dtype="uint16")))
-    return exc(e) if e else f"ok: {r.dtype}"
+    return outcome(lambda: torch.from_dlpack(np.arange(3, dtype="uint16")), lambda r: f"ok: {r.dtype}")
 
 
 @probe("from_numpy.str_error_list")
@@ -199,103 +208,71 @@ def _():
 
 @probe("t_numpy.uint16")
 def _():
-    r, e, ws = capture(lambda: torch.zeros(2, dtype=torch.uint16).numpy())
-    return exc(e) if e else f"ok: {r.dtype}"
+    return outcome(lambda: torch.zeros(2, dtype=torch.uint16).numpy(), lambda r: f"ok: {r.dtype}")
 
 
 @probe("t_numpy.bfloat16")
 def _():
-    r, e, ws = capture(lambda: torch.zeros(2, dtype=torch.bfloat16).numpy())
-    return exc(e) if e else f"ok: {r.dtype}"
+    return outcome(lambda: torch.zeros(2, dtype=torch.bfloat16).numpy(), lambda r: f"ok: {r.dtype}")
 
 
 # 2. NumPy-2 copy protocol
 @probe("np_asarray.copy_False")
 def _():
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: np.asarray(t, copy=False))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: alias={ptr_np(r) == t.data_ptr()}", "warnings": ws}
+    return outcome_and_warnings(lambda: np.asarray(t, copy=False), lambda r: f"ok: alias={ptr_np(r) == t.data_ptr()}")
 
 
 @probe("np_array.copy_False")
 def _():
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: np.array(t, copy=False))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: alias={ptr_np(r) == t.data_ptr()}", "warnings": ws}
+    return outcome_and_warnings(lambda: np.array(t, copy=False), lambda r: f"ok: alias={ptr_np(r) == t.data_ptr()}")
 
 
 @probe("np_array.default")
 def _():
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: np.array(t))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: alias={ptr_np(r) == t.data_ptr()}", "warnings": ws}
+    return outcome_and_warnings(lambda: np.array(t), lambda r: f"ok: alias={ptr_np(r) == t.data_ptr()}")
 
 
 @probe("np_asarray.copy_True")
 def _():
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: np.asarray(t, copy=True))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: alias={ptr_np(r) == t.data_ptr()}", "warnings": ws}
+    return outcome_and_warnings(lambda: np.asarray(t, copy=True), lambda r: f"ok: alias={ptr_np(r) == t.data_ptr()}")
 
 
 @probe("Tensor.__array__.copy_kw")
 def _():
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: t.__array__(copy=True))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: alias={ptr_np(r) == t.data_ptr()}", "warnings": ws}
+    return outcome_and_warnings(lambda: t.__array__(copy=True), lambda r: f"ok: alias={ptr_np(r) == t.data_ptr()}")
 
 
 @probe("Tensor.__array__.copy_False")
 def _():
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: t.__array__(copy=False))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: alias={ptr_np(r) == t.data_ptr()}", "warnings": ws}
+    return outcome_and_warnings(lambda: t.__array__(copy=False), lambda r: f"ok: alias={ptr_np(r) == t.data_ptr()}")
 
 
 @probe("Tensor.__array__.signature")
 def _():
-    try:
-        return str(inspect.signature(torch.Tensor.__array__))
-    except Exception as e:
-        return exc(e)
+    return signature_of(torch.Tensor.__array__)
 
 
 @probe("Tensor.__array_wrap__.signature")
 def _():
-    try:
-        return str(inspect.signature(torch.Tensor.__array_wrap__))
-    except Exception as e:
-        return exc(e)
+    return signature_of(torch.Tensor.__array_wrap__)
 
 
 @probe("np_sin.array_wrap")
 def _():
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: np.sin(t))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: {type(r).__name__} {r.dtype}", "warnings": ws}
+    return outcome_and_warnings(lambda: np.sin(t), lambda r: f"ok: {type(r).__name__} {r.dtype}")
 
 
 @probe("np_greater_equal.result")
 def _():
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: np.greater_equal(t, 1))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: {type(r).__name__} {r.dtype}", "warnings": ws}
+    return outcome_and_warnings(lambda: np.greater_equal(t, 1), lambda r: f"ok: {type(r).__name__} {r.dtype}")
 
 
 # 3. DLPack
@@ -320,49 +297,37 @@ def _():
 @probe("np_from_dlpack.writeable")
 def _():
     t = torch.arange(4.)
-    r, e, ws = capture(lambda: np.from_dlpack(t))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: writeable={r.flags.writeable} alias={ptr_np(r) == t.data_ptr()}",
-            "warnings": ws}
+    return outcome_and_warnings(lambda: np.from_dlpack(t),
+                                lambda r: f"ok: writeable={r.flags.writeable} alias={ptr_np(r) == t.data_ptr()}")
 
 
 @probe("from_dlpack.neg_stride_1d")
 def _():
     a = np.arange(6.)[::-1]
-    r, e, ws = capture(lambda: torch.from_dlpack(a))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: {r.tolist()} stride={r.stride()}", "warnings": ws}
+    return outcome_and_warnings(lambda: torch.from_dlpack(a), lambda r: f"ok: {r.tolist()} stride={r.stride()}")
 
 
 @probe("from_dlpack.neg_stride_2d")
 def _():
     a = np.arange(6.).reshape(2, 3)[:, ::-1]
-    r, e, ws = capture(lambda: torch.from_dlpack(a))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: {r.tolist()} stride={r.stride()}", "warnings": ws}
+    return outcome_and_warnings(lambda: torch.from_dlpack(a), lambda r: f"ok: {r.tolist()} stride={r.stride()}")
 
 
 @probe("from_numpy.neg_stride")
 def _():
-    r, e, ws = capture(lambda: torch.from_numpy(np.arange(6.)[::-1]))
-    return exc(e) if e else f"ok: {r.tolist()}"
+    return outcome(lambda: torch.from_numpy(np.arange(6.)[::-1]), lambda r: f"ok: {r.tolist()}")
 
 
 @probe("np_from_dlpack.requires_grad")
 def _():
     t = torch.arange(3.).requires_grad_()
-    r, e, ws = capture(lambda: np.from_dlpack(t))
-    return exc(e) if e else f"ok: {r.tolist()}"
+    return outcome(lambda: np.from_dlpack(t), lambda r: f"ok: {r.tolist()}")
 
 
 @probe("np_from_dlpack.conj_bit")
 def _():
     t = torch.tensor([1 + 2j, 3 - 4j]).conj()
-    r, e, ws = capture(lambda: np.from_dlpack(t))
-    return exc(e) if e else f"ok: {r.tolist()}"
+    return outcome(lambda: np.from_dlpack(t), lambda r: f"ok: {r.tolist()}")
 
 
 @probe("np_from_dlpack.neg_bit")
@@ -390,74 +355,55 @@ def _():
 @probe("np_from_dlpack.copy_True")
 def _():
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: np.from_dlpack(t, copy=True))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: alias={ptr_np(r) == t.data_ptr()} writeable={r.flags.writeable}",
-            "warnings": ws}
+    return outcome_and_warnings(lambda: np.from_dlpack(t, copy=True),
+                                lambda r: f"ok: alias={ptr_np(r) == t.data_ptr()} writeable={r.flags.writeable}")
 
 
 @probe("np_from_dlpack.device_cpu")
 def _():
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: np.from_dlpack(t, device="cpu"))
-    return exc(e) if e else f"ok: alias={ptr_np(r) == t.data_ptr()}"
+    return outcome(lambda: np.from_dlpack(t, device="cpu"), lambda r: f"ok: alias={ptr_np(r) == t.data_ptr()}")
 
 
 @probe("np_from_dlpack.size1_stride")
 def _():
     """DLPack stride normalisation of size-1 dims (catalog DL-14)."""
     x = torch.arange(12.)[::3][:1]
-    r, e, ws = capture(lambda: np.from_dlpack(x))
-    return exc(e) if e else f"ok: torch stride={x.stride()} numpy strides={r.strides}"
+    return outcome(lambda: np.from_dlpack(x), lambda r: f"ok: torch stride={x.stride()} numpy strides={r.strides}")
 
 
 @probe("torch_from_dlpack.size1_stride_roundtrip")
 def _():
     x = torch.arange(12.)[::3][:1]
-    r, e, ws = capture(lambda: torch.from_dlpack(x))
-    return exc(e) if e else f"ok: in={x.stride()} out={r.stride()}"
+    return outcome(lambda: torch.from_dlpack(x), lambda r: f"ok: in={x.stride()} out={r.stride()}")
 
 
 @probe("from_dlpack.signature")
 def _():
-    try:
-        return str(inspect.signature(torch.from_dlpack))
-    except Exception as e:
-        return exc(e)
+    return signature_of(torch.from_dlpack)
 
 
 @probe("from_dlpack.copy_True")
 def _():
     a = np.arange(3.)
-    r, e, ws = capture(lambda: torch.from_dlpack(a, copy=True))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: alias={r.data_ptr() == ptr_np(a)}", "warnings": ws}
+    return outcome_and_warnings(lambda: torch.from_dlpack(a, copy=True), lambda r: f"ok: alias={r.data_ptr() == ptr_np(a)}")
 
 
 @probe("from_dlpack.copy_False")
 def _():
     a = np.arange(3.)
-    r, e, ws = capture(lambda: torch.from_dlpack(a, copy=False))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: alias={r.data_ptr() == ptr_np(a)}", "warnings": ws}
+    return outcome_and_warnings(lambda: torch.from_dlpack(a, copy=False), lambda r: f"ok: alias={r.data_ptr() == ptr_np(a)}")
 
 
 @probe("Tensor.__dlpack__.signature")
 def _():
-    try:
-        return str(inspect.signature(torch.Tensor.__dlpack__))
-    except Exception as e:
-        return exc(e)
+    return signature_of(torch.Tensor.__dlpack__)
 
 
 @probe("Tensor.__dlpack__.positional_stream")
 def _():
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: t.__dlpack__(None))
-    return exc(e) if e else f"ok: {type(r).__name__}"
+    return outcome(lambda: t.__dlpack__(None), lambda r: f"ok: {type(r).__name__}")
 
 
 @probe("Tensor.__dlpack__.max_version_1_0")
@@ -496,8 +442,7 @@ def _():
 @probe("np_from_dlpack.bfloat16")
 def _():
     t = torch.zeros(3, dtype=torch.bfloat16)
-    r, e, ws = capture(lambda: np.from_dlpack(t))
-    return exc(e) if e else f"ok: {r.dtype}"
+    return outcome(lambda: np.from_dlpack(t), lambda r: f"ok: {r.dtype}")
 
 
 @probe("ndarray.__dlpack__.readonly_unversioned")
@@ -535,10 +480,7 @@ def _():
         return "n/a: torch.utils.dlpack.ReadOnlyTensorWrapper absent"
     ReadOnlyTensorWrapper = d.ReadOnlyTensorWrapper
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: np.from_dlpack(ReadOnlyTensorWrapper(t)))
-    if e:
-        return exc(e)
-    return f"ok: writeable={r.flags.writeable} alias={ptr_np(r) == t.data_ptr()}"
+    return outcome(lambda: np.from_dlpack(ReadOnlyTensorWrapper(t)), lambda r: f"ok: writeable={r.flags.writeable} alias={ptr_np(r) == t.data_ptr()}")
 
 
 @probe("torch_from_dlpack.ReadOnlyTensorWrapper")
@@ -575,46 +517,36 @@ def _():
         def __dlpack_device__(self):
             return t.__dlpack_device__()
 
-    r, e, ws = capture(lambda: np.from_dlpack(W()))
-    return exc(e) if e else f"ok: writeable={r.flags.writeable}"
+    return outcome(lambda: np.from_dlpack(W()), lambda r: f"ok: writeable={r.flags.writeable}")
 
 
 # 4. asarray / scalars / buffers
 @probe("asarray.0d_copy_False")
 def _():
     a = np.array(3.0)
-    r, e, ws = capture(lambda: torch.asarray(a, copy=False))
-    if e:
-        return exc(e)
-    return f"ok: shares={r.data_ptr() == ptr_np(a)} {tdesc(r)}"
+    return outcome(lambda: torch.asarray(a, copy=False), lambda r: f"ok: shares={r.data_ptr() == ptr_np(a)} {tdesc(r)}")
 
 
 @probe("asarray.0d_default")
 def _():
     a = np.array(3.0)
-    r, e, ws = capture(lambda: torch.asarray(a))
-    if e:
-        return exc(e)
-    return f"ok: shares={r.data_ptr() == ptr_np(a)} {tdesc(r)}"
+    return outcome(lambda: torch.asarray(a), lambda r: f"ok: shares={r.data_ptr() == ptr_np(a)} {tdesc(r)}")
 
 
 @probe("asarray.0d_int")
 def _():
-    r, e, ws = capture(lambda: torch.asarray(np.array(1)))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.asarray(np.array(1)), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("asarray.1d_copy_False")
 def _():
     a = np.arange(3.)
-    r, e, ws = capture(lambda: torch.asarray(a, copy=False))
-    return exc(e) if e else f"ok: shares={r.data_ptr() == ptr_np(a)}"
+    return outcome(lambda: torch.asarray(a, copy=False), lambda r: f"ok: shares={r.data_ptr() == ptr_np(a)}")
 
 
 @probe("asarray.bytearray8")
 def _():
-    r, e, ws = capture(lambda: torch.asarray(bytearray(8)))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.asarray(bytearray(8)), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("asarray.bytearray8_shares")
@@ -629,38 +561,32 @@ def _():
 
 @probe("asarray.array_i")
 def _():
-    r, e, ws = capture(lambda: torch.asarray(array.array("i", [1, 2])))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.asarray(array.array("i", [1, 2])), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("asarray.array_d")
 def _():
-    r, e, ws = capture(lambda: torch.asarray(array.array("d", [1.5, -2.0])))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.asarray(array.array("d", [1.5, -2.0])), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("asarray.array_i_dtype_int32")
 def _():
-    r, e, ws = capture(lambda: torch.asarray(array.array("i", [1, 2]), dtype=torch.int32))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.asarray(array.array("i", [1, 2]), dtype=torch.int32), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("asarray.memoryview_f64")
 def _():
-    r, e, ws = capture(lambda: torch.asarray(memoryview(np.array([1.0, 2.0]))))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.asarray(memoryview(np.array([1.0, 2.0]))), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("asarray.bytes_b")
 def _():
-    r, e, ws = capture(lambda: torch.asarray(b"\x01\x02\x03\x04"))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.asarray(b"\x01\x02\x03\x04"), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("asarray.bytearray7")
 def _():
-    r, e, ws = capture(lambda: torch.asarray(bytearray(7)))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.asarray(bytearray(7)), lambda r: f"ok: {tdesc(r)}")
 
 
 def _buf(make, values=True, **kw):
@@ -700,8 +626,7 @@ for _n, (_mk, _kw) in _BUFFER_CASES.items():
 def _():
     import ctypes
     obj = (ctypes.c_int * 2)(1, 2)
-    r, e, ws = capture(lambda: torch.asarray(obj))
-    return exc(e) if e else f"ok: {r.dtype} {r.tolist()}"
+    return outcome(lambda: torch.asarray(obj), lambda r: f"ok: {r.dtype} {r.tolist()}")
 
 
 @probe("asarray.buf.array_i_shares")
@@ -716,50 +641,42 @@ def _():
 
 @probe("frombuffer.no_dtype")
 def _():
-    r, e, ws = capture(lambda: torch.frombuffer(array.array("i", [1, 2])))
-    return exc(e) if e else f"ok: {r.dtype} {r.tolist()}"
+    return outcome(lambda: torch.frombuffer(array.array("i", [1, 2])), lambda r: f"ok: {r.dtype} {r.tolist()}")
 
 
 @probe("asarray.np_float64_scalar")
 def _():
-    r, e, ws = capture(lambda: torch.asarray(np.float64(0.5)))
-    return exc(e) if e else f"ok: {tdesc(r)} dim={r.dim()}"
+    return outcome(lambda: torch.asarray(np.float64(0.5)), lambda r: f"ok: {tdesc(r)} dim={r.dim()}")
 
 
 @probe("asarray.np_float64_scalar_copy_False")
 def _():
-    r, e, ws = capture(lambda: torch.asarray(np.float64(0.5), copy=False))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.asarray(np.float64(0.5), copy=False), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("asarray.np_uint64_2p63")
 def _():
-    r, e, ws = capture(lambda: torch.asarray(np.uint64(2 ** 63)))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.asarray(np.uint64(2 ** 63)), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("tensor.np_uint64_5")
 def _():
-    r, e, ws = capture(lambda: torch.tensor(np.uint64(5)))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.tensor(np.uint64(5)), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("as_tensor.np_uint64_5")
 def _():
-    r, e, ws = capture(lambda: torch.as_tensor(np.uint64(5)))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.as_tensor(np.uint64(5)), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("tensor.np_uint32_5")
 def _():
-    r, e, ws = capture(lambda: torch.tensor(np.uint32(5)))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.tensor(np.uint32(5)), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("tensor.np_uint16_5")
 def _():
-    r, e, ws = capture(lambda: torch.tensor(np.uint16(5)))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.tensor(np.uint16(5)), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("asarray.readonly_copy_True_warns")
@@ -783,8 +700,7 @@ def _():
 @probe("Tensor.numpy.force_True")
 def _():
     t = torch.arange(3.).requires_grad_()
-    r, e, ws = capture(lambda: t.numpy(force=True))
-    return exc(e) if e else f"ok: alias={ptr_np(r) == t.data_ptr()}"
+    return outcome(lambda: t.numpy(force=True), lambda r: f"ok: alias={ptr_np(r) == t.data_ptr()}")
 
 
 @probe("Tensor.numpy.requires_grad_msg")
@@ -797,8 +713,7 @@ def _():
 @probe("Tensor.numpy.neg_bit_msg")
 def _():
     t = torch.tensor([1 + 2j, 3 - 4j]).conj().imag
-    r, e, ws = capture(lambda: t.numpy())
-    return exc(e) if e else f"ok: {r.tolist()}"
+    return outcome(lambda: t.numpy(), lambda r: f"ok: {r.tolist()}")
 
 
 @probe("Tensor.numpy.sparse_msg")
@@ -840,90 +755,60 @@ def _():
 @probe("op.tensor_ne_ndarray")
 def _():
     t = torch.tensor([1., 2.])
-    r, e, ws = capture(lambda: t != np.array([1., 3.]))
-    if e:
-        return exc(e)
-    return f"ok: {type(r).__name__} {r.tolist() if hasattr(r, 'tolist') else r}"
+    return outcome(lambda: t != np.array([1., 3.]), lambda r: f"ok: {type(r).__name__} {r.tolist() if hasattr(r, 'tolist') else r}")
 
 
 @probe("op.tensor_eq_ndarray")
 def _():
     t = torch.tensor([1., 2.])
-    r, e, ws = capture(lambda: t == np.array([1., 3.]))
-    if e:
-        return exc(e)
-    return f"ok: {type(r).__name__} {r.tolist() if hasattr(r, 'tolist') else r}"
+    return outcome(lambda: t == np.array([1., 3.]), lambda r: f"ok: {type(r).__name__} {r.tolist() if hasattr(r, 'tolist') else r}")
 
 
 @probe("op.ndarray_eq_tensor")
 def _():
     t = torch.tensor([1., 2.])
-    r, e, ws = capture(lambda: np.array([1., 3.]) == t)
-    if e:
-        return exc(e)
-    return f"ok: {type(r).__name__} {r.tolist() if hasattr(r, 'tolist') else r}"
+    return outcome(lambda: np.array([1., 3.]) == t, lambda r: f"ok: {type(r).__name__} {r.tolist() if hasattr(r, 'tolist') else r}")
 
 
 @probe("op.ndarray_plus_tensor")
 def _():
     t = torch.tensor([1., 2.])
-    r, e, ws = capture(lambda: np.array([1., 3.]) + t)
-    if e:
-        return exc(e)
-    return f"ok: {type(r).__name__}"
+    return outcome(lambda: np.array([1., 3.]) + t, lambda r: f"ok: {type(r).__name__}")
 
 
 @probe("op.f16tensor_plus_int64ndarray")
 def _():
     t = torch.tensor([1., 2.], dtype=torch.float16)
-    r, e, ws = capture(lambda: t + np.array([1, 3]))
-    if e:
-        return exc(e)
-    return f"ok: {type(r).__name__} {r.dtype}"
+    return outcome(lambda: t + np.array([1, 3]), lambda r: f"ok: {type(r).__name__} {r.dtype}")
 
 
 @probe("op.uint8tensor_plus_np_uint64_2p63")
 def _():
     t = torch.tensor([1, 2], dtype=torch.uint8)
-    r, e, ws = capture(lambda: t + np.uint64(2 ** 63))
-    if e:
-        return exc(e)
-    return f"ok: {type(r).__name__} {r.dtype}"
+    return outcome(lambda: t + np.uint64(2 ** 63), lambda r: f"ok: {type(r).__name__} {r.dtype}")
 
 
 @probe("np_asarray.dtype_f64")
 def _():
     t = torch.arange(3.)
-    r, e, ws = capture(lambda: np.asarray(t, dtype=np.float64))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: {r.dtype}", "warnings": ws}
+    return outcome_and_warnings(lambda: np.asarray(t, dtype=np.float64), lambda r: f"ok: {r.dtype}")
 
 
 @probe("np_array.list_of_tensors")
 def _():
-    r, e, ws = capture(lambda: np.array([torch.ones(2), torch.zeros(2)]))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: {type(r).__name__} {r.dtype} {r.shape}", "warnings": ws}
+    return outcome_and_warnings(lambda: np.array([torch.ones(2), torch.zeros(2)]), lambda r: f"ok: {type(r).__name__} {r.dtype} {r.shape}")
 
 
 @probe("np_concatenate.tensors")
 def _():
     t = torch.arange(2.)
-    r, e, ws = capture(lambda: np.concatenate([t, t]))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: {type(r).__name__}", "warnings": ws}
+    return outcome_and_warnings(lambda: np.concatenate([t, t]), lambda r: f"ok: {type(r).__name__}")
 
 
 @probe("np_sum.tensor")
 def _():
     t = torch.arange(2.)
-    r, e, ws = capture(lambda: np.sum(t))
-    if e:
-        return {"result": exc(e), "warnings": ws}
-    return {"result": f"ok: {type(r).__name__} {r}", "warnings": ws}
+    return outcome_and_warnings(lambda: np.sum(t), lambda r: f"ok: {type(r).__name__} {r}")
 
 
 @probe("Tensor.__array_priority__")
@@ -933,14 +818,12 @@ def _():
 
 @probe("Tensor.__dlpack_device__")
 def _():
-    r, e, ws = capture(lambda: torch.arange(2.).__dlpack_device__())
-    return exc(e) if e else f"ok: {r!r}"
+    return outcome(lambda: torch.arange(2.).__dlpack_device__(), lambda r: f"ok: {r!r}")
 
 
 @probe("from_dlpack.bool_ndarray")
 def _():
-    r, e, ws = capture(lambda: torch.from_dlpack(np.array([True, False])))
-    return exc(e) if e else f"ok: {tdesc(r)}"
+    return outcome(lambda: torch.from_dlpack(np.array([True, False])), lambda r: f"ok: {tdesc(r)}")
 
 
 # --------------------------------------------------------------- runner
