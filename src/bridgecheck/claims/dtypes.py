@@ -12,7 +12,7 @@ from bridgecheck.dtypes import NUMPY_TO_TORCH
 TOPIC = "dtypes"
 
 
-def _dtype_sample() -> dict[str, np.dtype]:
+def dtype_sample() -> dict[str, np.dtype]:
     """Every NumPy type code (``np.typecodes['All']``: aliases such as ``l``/``q`` and ``L``/``Q``
     stay distinct types), then every multi-byte numeric one in non-native byte order."""
     sample = {f"'{code}'": np.dtype(code) for code in np.typecodes["All"]}
@@ -26,7 +26,7 @@ def _dtype_sample() -> dict[str, np.dtype]:
 def _from_numpy_keeps_dtype() -> Finding:
     kept, changed = [], []
     refused: dict[str, list[str]] = {}  # exception -> the dtypes refused with it
-    for label, dtype in _dtype_sample().items():
+    for label, dtype in dtype_sample().items():
         t, exc = attempt(lambda: torch.from_numpy(np.zeros(3, dtype=dtype)))
         if exc is not None:
             refused.setdefault(describe_exception(exc), []).append(label)
@@ -201,7 +201,7 @@ def _same_shape_and_data() -> Finding:
     values = np.random.default_rng(0).standard_normal(24) * 10
     total, differ = 0, []
     for dtype in NUMPY_TO_TORCH:
-        source = values.astype(dtype)
+        source = (np.abs(values) if np.dtype(dtype).kind in "ub" else values).astype(dtype)
         for shape, make in cases.items():
             # tolist() reads each side independently: comparing through .numpy() could read
             # the very buffer that was converted.
