@@ -191,6 +191,16 @@ def test_gpu_mode_from_the_environment_refuses_too(monkeypatch, capsys):
     assert "GPU mode" in capsys.readouterr().err
 
 
+def test_gpu_mode_fails_when_a_cuda_claim_goes_unchecked(monkeypatch, capsys):
+    # Should the refusal and the runner ever disagree about CUDA, "not checked" still fails.
+    from bridgecheck.commands import run as run_command
+
+    monkeypatch.setattr(run_command, "cuda_available", lambda: True)
+    monkeypatch.setattr(runner, "cuda_available", lambda: False)
+    assert cli.main(["claims", "--require-cuda", "--topic", "devices"]) == 1
+    assert NO_CUDA in capsys.readouterr().out
+
+
 @pytest.mark.cuda
 def test_require_cuda_gives_every_cuda_claim_a_verdict(capsys):
     assert cli.main(["claims", "--require-cuda", "--topic", "devices", "--topic", "performance"]) == 0
