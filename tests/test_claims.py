@@ -67,27 +67,91 @@ def test_conditional_verdicts_state_their_conditions(ledger):
             assert finding.evidence.startswith("only "), (claim_id, finding.evidence)
 
 
-# Version-independent, documented behaviour: a change here is news and should fail loudly.
-# (Not pinned: claims whose verdict rests on a known bug, e.g. the ulonglong gap in from_numpy.)
+# Decided on torch 2.13 / numpy 2.4.6 and stable for years on both sides (tests/ runs on that
+# pair; the tox matrix runs the conformance suite): a change here is news and should fail loudly.
 PINNED = {
     "sharing.from-numpy-sees-array-writes": HOLDS,
     "sharing.from-numpy-tensor-writes": HOLDS,
     "sharing.tensor-copies": HOLDS,
+    "sharing.reshape-breaks-link": HOLDS,  # "can": the reshape of a transpose copies
+    "sharing.clone-makes-independent": HOLDS,
+    "dtypes.from-numpy-keeps-dtype": HOLDS,  # refusals ('Q', 'g', 'O', ..., byte-swapped) change nothing
     "dtypes.cast-methods": HOLDS,
+    "dtypes.float64-via-list-float32": CONDITIONAL,  # follows the default dtype
+    "dtypes.roundtrip-not-bit-exact": DOES_NOT_HOLD,  # on the CPU
+    "dtypes.same-shape-and-data": HOLDS,
+    "layout.numpy-arrays-contiguous": CONDITIONAL,  # new arrays are; sliced and broadcast views are not
+    "layout.non-contiguous-needs-copy": DOES_NOT_HOLD,  # transposes etc. convert zero-copy
+    "layout.ascontiguousarray-fixes": HOLDS,  # by copying
     "scalars.zero-d-array": HOLDS,
     "autograd.numpy-inside-no-grad": HOLDS,  # allowed since torch 1.6
     "autograd.requires-grad-separates-memory": DOES_NOT_HOLD,
     "autograd.requires-grad-on-int-array": DOES_NOT_HOLD,
     "autograd.detach-numpy-shares": HOLDS,
     "autograd.numpy-refuses-grad-tensor": CONDITIONAL,  # allowed under no_grad since torch 1.6
+    "autograd.no-grad-results": DOES_NOT_HOLD,  # views of x, and x itself, keep requires_grad
     "devices.default-is-gpu": DOES_NOT_HOLD,
-    "layout.non-contiguous-needs-copy": CONDITIONAL,  # only negative strides are refused
 }
 
 
 @pytest.mark.parametrize("claim_id", sorted(PINNED))
 def test_documented_verdicts(ledger, claim_id):
     assert ledger[claim_id].verdict == PINNED[claim_id], ledger[claim_id].evidence
+
+
+# The observations that decide the corrected verdicts, so a verdict cannot stay put for a
+# wrong reason. Each names the inputs in the evidence.
+DECISIVE = {
+    "autograd.no-grad-results": [
+        "requires_grad=True for x[:1] (a view)", "x.expand(2, 4) (a view)", "x.contiguous() (x itself)",
+        "x.float() (x itself)", "nn.Parameter(torch.ones(2)) (new)", "False for x*2+1 (new)",
+    ],
+    "layout.non-contiguous-needs-copy": [
+        "criterion seen: the strides, not contiguity",
+        "accepted zero-copy, strides kept: transposed a.T [F-contiguous],"
+        " step-sliced a[:, ::2] [non-contiguous]",
+        "length-1 axis reversed np.zeros((1, 3))[::-1] [C-contiguous] (ValueError",
+        "record field (stride 9 bytes) [non-contiguous] (ValueError",
+    ],
+    "layout.ascontiguousarray-fixes": [
+        "failed: none",
+        "shares memory with the original array: none",
+        "outside the claim: length-1 axis reversed",
+    ],
+    "dtypes.from-numpy-keeps-dtype": ["changed: none", ">f8", "(ValueError"],
+    "sharing.reshape-breaks-link": [
+        "t.reshape(3, 2) shares with the array: True",
+        "t.T.reshape(6) (no view possible) shares: False",
+    ],
+    "dtypes.float64-via-list-float32": [
+        "under default float32 -> float32",
+        "under default float64 -> float64",
+    ],
+}
+
+
+@pytest.mark.parametrize("claim_id", sorted(DECISIVE))
+def test_decisive_observations(ledger, claim_id):
+    for observation in DECISIVE[claim_id]:
+        assert observation in ledger[claim_id].evidence, (observation, ledger[claim_id].evidence)
+
+
+def test_dtype_sample_has_every_type_code_and_byte_order():
+    from bridgecheck.claims.dtypes import dtype_sample
+
+    sample = dtype_sample()
+    assert {f"'{code}'" for code in "?bBhHiIlLqQefdFDgGOUSMmV"} <= set(sample)
+    swapped = ">" if sys.byteorder == "little" else "<"
+    for dtype in ("i2", "u2", "i4", "u4", "i8", "u8", "f2", "f4", "f8", "c8", "c16"):
+        assert swapped + dtype in sample, dtype
+
+
+def test_dtype_claim_counts_refusals_as_no_change(ledger):
+    # g G O U S M m V and non-native byte orders are refused on every version: refused, not changed.
+    refused = ledger["dtypes.from-numpy-keeps-dtype"].evidence.split("refused (no tensor, so no change): ")[1]
+    for code in "gGOUSMmV":
+        assert f"'{code}'" in refused, code
+    assert "byte order" in refused
 
 
 # --- GPU claims ----------------------------------------------------------------------------
@@ -107,6 +171,43 @@ def test_gpu_claims_unchecked_without_cuda(ledger, claim_id):
 @pytest.mark.parametrize("claim_id", GPU_IDS)
 def test_gpu_claims_checked_with_cuda(ledger, claim_id):
     assert ledger[claim_id].verdict in (HOLDS, DOES_NOT_HOLD, CONDITIONAL), ledger[claim_id].evidence
+
+
+def test_require_cuda_refuses_without_cuda_in_one_line(capsys):
+    if HAS_CUDA:
+        pytest.skip("CUDA present: GPU mode runs (see the cuda test below)")
+    assert cli.main(["claims", "--require-cuda", "--topic", "scalars"]) == 2
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "GPU mode (--require-cuda)" in lines[0], err
+    assert out == ""  # refused before any check ran
+
+
+def test_gpu_mode_from_the_environment_refuses_too(monkeypatch, capsys):
+    if HAS_CUDA:
+        pytest.skip("CUDA present: GPU mode runs")
+    monkeypatch.setenv("BRIDGECHECK_REQUIRE_CUDA", "1")
+    assert cli.main(["claims", "--topic", "scalars"]) == 2
+    assert "GPU mode" in capsys.readouterr().err
+
+
+def test_gpu_mode_fails_when_a_cuda_claim_goes_unchecked(monkeypatch, capsys):
+    # Should the refusal and the runner ever disagree about CUDA, "not checked" still fails.
+    from bridgecheck.commands import run as run_command
+
+    monkeypatch.setattr(run_command, "cuda_available", lambda: True)
+    monkeypatch.setattr(runner, "cuda_available", lambda: False)
+    assert cli.main(["claims", "--require-cuda", "--topic", "devices"]) == 1
+    assert NO_CUDA in capsys.readouterr().out
+
+
+@pytest.mark.cuda
+def test_require_cuda_gives_every_cuda_claim_a_verdict(capsys):
+    assert cli.main(["claims", "--require-cuda", "--topic", "devices", "--topic", "performance"]) == 0
+    out = capsys.readouterr().out
+    assert NO_CUDA not in out and ERROR not in out.split("claims:")[-1]
+    for claim_id in GPU_IDS:
+        assert claim_id in out
 
 
 # --- speed: robust criteria --------------------------------------------------------------
@@ -143,6 +244,52 @@ def test_copy_verdict_follows_observed_behaviour(monkeypatch):
     monkeypatch.setattr(torch, "tensor", torch.as_tensor)  # an aliasing impostor
     finding = runner.evaluate(registry.by_id("sharing.tensor-copies"))
     assert finding.verdict == DOES_NOT_HOLD, finding.evidence
+
+
+def test_roundtrip_verdict_follows_observed_bits(monkeypatch):
+    # A torch.tensor that lost -0.0's sign and quietened signalling NaNs must flip the verdict:
+    # the check compares real copies with the input, not a view of the input with itself.
+    real = torch.tensor
+    monkeypatch.setattr(torch, "tensor", lambda data, **kw: real(data, **kw) + 0)
+    finding = runner.evaluate(registry.by_id("dtypes.roundtrip-not-bit-exact"))
+    assert finding.verdict == HOLDS, finding.evidence
+    assert "float64 via torch.tensor(a).numpy()" in finding.evidence
+
+
+def test_roundtrip_that_returns_its_input_is_an_error_not_a_verdict(monkeypatch):
+    monkeypatch.setattr(torch, "tensor", torch.as_tensor)  # aliases: nothing to compare
+    finding = runner.evaluate(registry.by_id("dtypes.roundtrip-not-bit-exact"))
+    assert finding.verdict == ERROR and "not a round trip" in finding.evidence, finding.evidence
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64"])
+def test_bit_pattern_sample_covers_signs_nans_and_payloads(name):
+    from bridgecheck.claims.dtypes import bit_pattern_sample
+
+    a = bit_pattern_sample(name, size=1000)
+    uint = {"float16": np.uint16, "float32": np.uint32, "float64": np.uint64}[name]
+    bits = a.view(uint)
+    mantissa = {"float16": 10, "float32": 23, "float64": 52}[name]
+    quiet, payload = uint(1 << (mantissa - 1)), uint((1 << (mantissa - 1)) - 1)
+    nan = np.isnan(a)
+    assert np.signbit(a).any() and np.signbit(a[nan]).any() and (np.signbit(a) & np.isinf(a)).any()
+    assert (nan & ((bits & quiet) == 0)).any(), "no signalling NaN"
+    assert (nan & ((bits & payload) != 0) & ((bits & quiet) != 0)).any(), "no quiet NaN with a payload"
+    assert (a == 0).any() and (np.signbit(a) & (a == 0)).any(), "no signed zeros"
+    assert (np.abs(a[np.isfinite(a)]) < np.finfo(name).tiny).sum() > 2, "no subnormals"
+
+
+@pytest.mark.parametrize(
+    "values", [[True], [False], [np.nan], [np.inf], [1e20], [-0.0], [255]], ids=repr
+)
+def test_write_experiments_see_a_change_for_every_value(values):
+    # `saved + 41` left True, inf and 1e20 unchanged, and a NaN never equals itself.
+    from bridgecheck.claims.probes import array_write_reaches, tensor_write_reaches
+
+    a = np.array(values, dtype=np.uint8 if values == [255] else None)
+    assert array_write_reaches(a, torch.from_numpy(a)) and tensor_write_reaches(torch.from_numpy(a), a)
+    assert not array_write_reaches(a, torch.tensor(a)) and not tensor_write_reaches(torch.tensor(a), a)
+    assert a.tobytes() == np.array(values, dtype=a.dtype).tobytes(), "the experiment must restore the array"
 
 
 def _claim(check, **kw) -> Claim:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from bridgecheck.claims.dtypes import bit_pattern_sample
 from bridgecheck.claims.model import Claim, Finding
 from bridgecheck.claims.probes import array_write_reaches, attempt, describe_exception
 
@@ -46,19 +47,22 @@ def _to_moves_between() -> Finding:
     ok = on_gpu.device.type == "cuda" and back.device.type == "cpu" and back.numpy().tobytes() == a.tobytes()
     return Finding.decide(
         ok,
-        f".to('cuda') -> {on_gpu.device}, .to('cpu') -> {back.device}, values bit-equal: "
+        f"t = from_numpy(np.array([1.5, -2.25, 3.0])): t.to('cuda') -> {on_gpu.device},"
+        f" then .to('cpu') -> {back.device}, values bit-equal: "
         f"{back.numpy().tobytes() == a.tobytes()}; the GPU copy still follows array writes: {linked}",
     )
 
 
 def _gpu_roundtrip_changes_values() -> Finding:
-    rng = np.random.default_rng(0)
-    a = np.concatenate([rng.standard_normal(100_000), np.array([1.123456789, -0.0, np.inf, 5e-324])])
+    # The article's own value, then random bit patterns and the special ones (NaN payloads...).
+    a = np.concatenate([np.array([1.123456789, 2.123456789, 3.123456789]), bit_pattern_sample("float64")])
     back = torch.from_numpy(a).cuda().cpu().numpy()
     same = back.tobytes() == a.tobytes()
     return Finding.decide(
         not same,
-        f"float64 CPU -> {torch.cuda.get_device_name()} -> CPU bit-identical for {a.size} values: {same}",
+        f"from_numpy(a).cuda().cpu() on {torch.cuda.get_device_name()} bit-identical: {same};"
+        f" a: [1.123456789, 2.123456789, 3.123456789] and {a.size - 3} float64 bit patterns"
+        " (random over the whole range, signed zeros, subnormals, infinities, NaN payloads)",
     )
 
 

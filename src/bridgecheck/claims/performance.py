@@ -58,6 +58,23 @@ def _gpu_faster() -> Finding:
     )
 
 
+def _gpu_transfer_overhead() -> Finding:
+    a = np.ones(LARGE_BYTES // 8, dtype=np.float64)
+    result = compare(
+        lambda: torch.from_numpy(a).to("cuda"),
+        lambda: torch.from_numpy(a),
+        repeats=15,
+        fast_calls=200,
+        sync=torch.cuda.synchronize,
+    )
+    return Finding.decide(
+        result.ratio >= ZERO_COPY_MARGIN,
+        f"16 MB float64 to {torch.cuda.get_device_name()}:"
+        f" {result.describe('from_numpy(a).to(cuda)', 'from_numpy(a) on the CPU')}"
+        f" (criterion: >= {ZERO_COPY_MARGIN:g}x)",
+    )
+
+
 CLAIMS = [
     Claim(
         "performance.from-numpy-cheaper-than-copy",
@@ -76,6 +93,14 @@ CLAIMS = [
         TOPIC,
         "Placing tensors on a GPU makes large computations faster than on the CPU.",
         _gpu_faster,
+        needs_cuda=True,
+    ),
+    Claim(
+        "performance.gpu-transfer-overhead",
+        TOPIC,
+        "Converting an array to a tensor on the GPU adds the cost of a data transfer: it is much slower"
+        " than a CPU conversion with torch.from_numpy.",
+        _gpu_transfer_overhead,
         needs_cuda=True,
     ),
 ]

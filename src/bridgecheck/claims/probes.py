@@ -53,30 +53,41 @@ def describe_warning(w: warnings.WarningMessage) -> str:
     return f"{w.category.__name__}: {text}"
 
 
-def array_write_reaches(a: np.ndarray, t: torch.Tensor) -> bool:
-    """Write a new value into ``a[first]`` and report whether ``t`` sees it; restores ``a``.
+def differing_value(value: Any) -> int:
+    """0 or 1, whichever differs from ``value`` for every dtype: bool, NaN, inf and -0.0 included.
 
-    An experiment, not address arithmetic: that is what a tutorial reader would try.
+    ``value + 41`` does not do: it leaves True, inf and 1e20 unchanged, and a NaN compares
+    unequal to itself, so a reader comparing before with after would see a change that never
+    happened. Both 0 and 1 are exact in every numeric dtype and never NaN.
+    """
+    return 0 if bool(value != 0) else 1
+
+
+def array_write_reaches(a: np.ndarray, t: torch.Tensor) -> bool:
+    """Write a new value into ``a``'s first element and report whether ``t`` sees it; restores ``a``.
+
+    An experiment, not address arithmetic: that is what a tutorial reader would try. ``t``
+    must have ``a``'s shape (its first element is the one written).
     """
     index = (0,) * a.ndim
     saved = a[index].copy()
-    before = t.detach().reshape(-1)[0].item() if t.numel() else None
-    a[index] = saved + 41
+    new = differing_value(saved)
+    a[index] = new
     try:
-        return t.detach().reshape(-1)[0].item() != before
+        return bool(t.detach().reshape(-1)[0].item() == new)
     finally:
         a[index] = saved
 
 
 def tensor_write_reaches(t: torch.Tensor, a: np.ndarray) -> bool:
-    """Write a new value into ``t``'s first element and report whether ``a`` sees it."""
+    """Write a new value into ``t``'s first element and report whether ``a`` sees it; restores ``t``."""
     flat = t.detach().reshape(-1)
     saved = flat[0].clone()
-    before = a.reshape(-1)[0].copy()
+    new = differing_value(saved)
     with torch.no_grad():
-        flat[0] = saved + 41
+        flat[0] = new
     try:
-        return a.reshape(-1)[0] != before
+        return bool(a.reshape(-1)[0] == new)
     finally:
         with torch.no_grad():
             flat[0] = saved

@@ -63,7 +63,8 @@ def markdown(
         "Common tutorial claims about the NumPy <-> PyTorch bridge, paraphrased, each checked by code",
         "that observes the installed versions (`bridgecheck claims`). Verdicts: `holds`, `does not hold`,",
         "`holds only under conditions` (the evidence states them), `not checked: no CUDA` (GPU claims",
-        "on a machine without CUDA: unchecked, not passed) and `error` (the check itself broke).",
+        "on a machine without CUDA: unchecked, not passed; `--require-cuda` refuses to run there) and",
+        "`error` (the check itself broke). Each evidence line names the inputs that decided the verdict.",
         "",
         f"Generated on {today.isoformat()} with torch {torch_version}, numpy {numpy_version},"
         f" Python {platform.python_version()} ({platform.system()} {platform.machine()}).",

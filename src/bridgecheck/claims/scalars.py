@@ -24,8 +24,8 @@ def _item_python_scalar() -> Finding:
     for name, a in (("int64", np.array([5])), ("float64", np.array([0.5])), ("bool", np.array([True]))):
         observed[name] = type(torch.from_numpy(a).item())
     ok = observed == {"int64": int, "float64": float, "bool": bool}
-    types = ", ".join(f"{k} -> {v.__name__}" for k, v in observed.items())
-    return Finding.decide(ok, f"item() types: {types}")
+    types = ", ".join(f"{k} array -> {v.__name__}" for k, v in observed.items())
+    return Finding.decide(ok, f"from_numpy(np.array([5] / [0.5] / [True])).item() types: {types}")
 
 
 CLAIMS = [

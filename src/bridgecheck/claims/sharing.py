@@ -23,14 +23,20 @@ def _from_numpy_sees_array_writes() -> Finding:
     t = torch.from_numpy(a)
     seen = array_write_reaches(a, t)
     same_pointer = t.data_ptr() == a.__array_interface__["data"][0]
-    return Finding.decide(seen, f"array write seen by the tensor: {seen}; same data pointer: {same_pointer}")
+    return Finding.decide(
+        seen,
+        f"a = np.array([1.0, 2.0, 3.0]), t = from_numpy(a): array write seen by t: {seen};"
+        f" same data pointer: {same_pointer}",
+    )
 
 
 def _from_numpy_tensor_writes() -> Finding:
     a = np.array([1.0, 2.0, 3.0])
     t = torch.from_numpy(a)
     seen = tensor_write_reaches(t, a)
-    return Finding.decide(seen, f"tensor write seen in the array: {seen}")
+    return Finding.decide(
+        seen, f"a = np.array([1.0, 2.0, 3.0]), t = from_numpy(a): write to t seen in a: {seen}"
+    )
 
 
 def _tensor_copies() -> Finding:
@@ -40,7 +46,8 @@ def _tensor_copies() -> Finding:
     overlap = memory.shares_memory(a, t)
     return Finding.decide(
         not seen and not overlap,
-        f"array write seen by the tensor: {seen}; memory ranges overlap: {overlap}",
+        f"a = np.array([1, 2, 3]), t = torch.tensor(a): array write seen by t: {seen};"
+        f" memory ranges overlap: {overlap}",
     )
 
 
@@ -53,7 +60,8 @@ def _np_array_of_tensor_shares() -> Finding:
     notes = "; ".join(describe_warning(w) for w in caught) or "no warning"
     return Finding.decide(
         shared,
-        f"np.array(tensor) shares: {shared} (np.asarray(tensor) shares: {asarray_shares}); emitted {notes}",
+        f"t = torch.arange(4.0): np.array(t) shares: {shared} (np.asarray(t) shares: {asarray_shares});"
+        f" emitted {notes}",
     )
 
 
@@ -76,11 +84,12 @@ def _both_directions_share() -> Finding:
         (shared if shares(a, with_warnings(make)[0]) else copied).append(name)
     for name, make in to_numpy.items():
         (shared if shares(with_warnings(make)[0], t) else copied).append(name)
+    inputs = "a = np.arange(4.0), t = torch.arange(4.0)"
     if not copied:
-        return Finding.decide(True, f"every path shares: {', '.join(shared)}")
+        return Finding.decide(True, f"{inputs}: every path shares: {', '.join(shared)}")
     if not shared:
-        return Finding.decide(False, f"every path copies: {', '.join(copied)}")
-    return Finding.conditional(f"via {', '.join(shared)}", f"these copy: {', '.join(copied)}")
+        return Finding.decide(False, f"{inputs}: every path copies: {', '.join(copied)}")
+    return Finding.conditional(f"via {', '.join(shared)}", f"{inputs}: these copy: {', '.join(copied)}")
 
 
 def _reshape_breaks_link() -> Finding:
@@ -88,12 +97,12 @@ def _reshape_breaks_link() -> Finding:
     t = torch.from_numpy(a)
     plain = shares(a, t.reshape(3, 2))
     transposed = shares(a, t.T.reshape(6))
-    evidence = (
-        f"reshape of the contiguous tensor shares: {plain}; reshape of its transpose shares: {transposed}"
+    # "can": one reshape that copies is enough; one that stays a view does not refute it.
+    return Finding.decide(
+        not (plain and transposed),
+        f"t = from_numpy(np.arange(6.0).reshape(2, 3)): t.reshape(3, 2) shares with the array: {plain};"
+        f" t.T.reshape(6) (no view possible) shares: {transposed}",
     )
-    if plain and not transposed:
-        return Finding.conditional("when no view is possible (a copy is then made)", evidence)
-    return Finding.decide(not plain and not transposed, evidence)
 
 
 def _math_breaks_link() -> Finding:
@@ -104,7 +113,23 @@ def _math_breaks_link() -> Finding:
     in_place_seen = bool(a[0] == 1.0)
     return Finding.decide(
         not out_of_place and in_place_seen,
-        f"t + 1 shares with the array: {out_of_place}; t.add_(1) visible in the array: {in_place_seen}",
+        f"t = from_numpy(np.arange(3.0)): t + 1 shares with the array: {out_of_place};"
+        f" t.add_(1) visible in the array: {in_place_seen}",
+    )
+
+
+def _clone_makes_independent() -> Finding:
+    a = np.array([1.0, 2.0, 3.0])
+    linked = array_write_reaches(a, torch.from_numpy(a))
+    t = torch.from_numpy(a).clone()
+    to_tensor, to_array = array_write_reaches(a, t), tensor_write_reaches(t, a)
+    overlap = memory.shares_memory(a, t)
+    equal = t.tolist() == a.tolist() and t.dtype == torch.float64
+    return Finding.decide(
+        equal and not (to_tensor or to_array or overlap),
+        f"a = np.array([1.0, 2.0, 3.0]), t = from_numpy(a).clone(): equal values and dtype: {equal};"
+        f" array write seen by t: {to_tensor}; write to t seen in a: {to_array}; memory overlaps: {overlap}"
+        f" (without clone() an array write is seen: {linked})",
     )
 
 
@@ -166,8 +191,16 @@ CLAIMS = [
     Claim(
         "sharing.reshape-breaks-link",
         TOPIC,
-        "Reshaping a tensor that came from an array yields an independent tensor, cutting the memory link.",
+        "Reshaping a tensor that came from an array can yield an independent tensor, cutting the memory"
+        " link.",
         _reshape_breaks_link,
+    ),
+    Claim(
+        "sharing.clone-makes-independent",
+        TOPIC,
+        "For a tensor independent of the array, make an explicit copy: torch.from_numpy(a).clone() has the"
+        " same values in memory of its own.",
+        _clone_makes_independent,
     ),
     Claim(
         "sharing.math-breaks-link",

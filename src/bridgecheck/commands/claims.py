@@ -20,21 +20,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=list(TOPICS),
         help="only claims of this topic (repeatable; default: all)",
     )
+    parser.add_argument(
+        "--require-cuda",
+        action="store_true",
+        help="GPU mode: refuse to start without CUDA, and fail if a CUDA claim goes unchecked",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
     """Print the ledger; exit 1 when a check broke (verdict ``error``), else 0.
 
     Claims that do not hold are findings, not failures: the exit status only says whether
-    every check could reach a verdict.
+    every check could reach a verdict. In GPU mode (``--require-cuda``) a CUDA claim left
+    ``not checked`` is a failure too; without CUDA that mode refuses to start (exit 2).
     """
     require_bridge()
+    from bridgecheck.commands.run import gpu_mode
+
+    strict = gpu_mode(args.require_cuda)
     # Imported only now: these import torch, which require_bridge has just vouched for.
     import numpy
     import torch
 
     from bridgecheck.claims import registry, render, runner
-    from bridgecheck.claims.model import ERROR
+    from bridgecheck.claims.model import ERROR, NO_CUDA
 
     if args.markdown is not None and not args.markdown.parent.is_dir():
         raise UsageProblem(f"cannot write {args.markdown}: folder {args.markdown.parent} does not exist")
@@ -47,4 +56,5 @@ def main(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageProblem(f"cannot write {args.markdown}: {exc.strerror or exc}") from None
         print(f"wrote {args.markdown}")
-    return 1 if any(e.finding.verdict == ERROR for e in entries) else 0
+    failing = (ERROR, NO_CUDA) if strict else (ERROR,)
+    return 1 if any(e.finding.verdict in failing for e in entries) else 0

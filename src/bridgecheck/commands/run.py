@@ -35,16 +35,24 @@ def default_report_path(root: Path) -> Path:
     return root / "reports" / "local" / f"{torch.__version__}-{numpy.__version__}.json"
 
 
-def main(args: argparse.Namespace) -> int:
-    require_bridge()
-    gpu_mode = args.require_cuda or os.environ.get(REQUIRE_CUDA_ENV, "").strip().lower() in ("1", "true", "yes", "on")
-    if gpu_mode and not cuda_available():
-        # Say it here, in one line, before pytest starts: a GPU runner must never go green
-        # by skipping the CUDA properties (the pytest plugin refuses too, for direct runs).
+def gpu_mode(requested: bool) -> bool:
+    """Whether GPU mode is on (``--require-cuda`` or the environment); without CUDA, refuse.
+
+    Shared by the commands that offer ``--require-cuda``: the refusal comes in one line before
+    any work starts, because a GPU runner must never go green by skipping CUDA work.
+    """
+    on = requested or os.environ.get(REQUIRE_CUDA_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    if on and not cuda_available():
         raise UsageProblem(
             "GPU mode (--require-cuda) but torch.cuda.is_available() is False: "
             "no CUDA device, or a CPU-only torch build"
         )
+    return on
+
+
+def main(args: argparse.Namespace) -> int:
+    require_bridge()
+    gpu_mode(args.require_cuda)  # the pytest plugin refuses too, for direct pytest runs
     folder = conformance_dir()
     report = Path(args.output).resolve() if args.output else default_report_path(folder.parent)
     env = dict(os.environ)
