@@ -85,3 +85,26 @@ def test_an_unknown_profile_is_refused(monkeypatch, restore_profile):
     monkeypatch.setenv("BRIDGECHECK_PROFILE", "fast")
     with pytest.raises(Exception, match="fast"):
         load_root_conftest()
+
+
+def test_the_library_registers_the_same_profiles_with_a_prefix():
+    # The pytest plugin registered them at import; the clone's conftest uses the same function.
+    for name in ("dev", "ci", "thorough"):
+        mine, clones = settings.get_profile(f"bridgecheck-{name}"), settings.get_profile(name)
+        for key in ("deadline", "max_examples", "derandomize", "print_blob", "suppress_health_check"):
+            assert getattr(mine, key) == getattr(clones, key), (name, key)
+
+
+def test_the_properties_keep_a_profile_someone_chose(monkeypatch, restore_profile):
+    from bridgecheck import profiles
+
+    settings.register_profile("users-own", max_examples=3)
+    settings.load_profile("users-own")
+    monkeypatch.setattr(profiles, "_loaded", False)
+    monkeypatch.setattr(profiles, "_user_named_a_profile", True)  # --hypothesis-profile users-own
+    profiles.load_unless_chosen()
+    assert current_profile() == "users-own"
+    monkeypatch.setattr(profiles, "_user_named_a_profile", False)  # nobody chose: bridgecheck's
+    monkeypatch.setenv("BRIDGECHECK_PROFILE", "ci")
+    profiles.load_unless_chosen()
+    assert current_profile() == "bridgecheck-ci"
