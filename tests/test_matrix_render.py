@@ -20,7 +20,8 @@ import pytest
 from bridgecheck import cli
 from tests.test_matrix import _reports, bridgeless_reports
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Debian's chromium, Ubuntu's chromium-browser, or Google Chrome (GitHub's runner images).
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--hide-scrollbars", "--window-size=1400,900"]
