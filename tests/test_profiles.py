@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy
@@ -108,3 +111,18 @@ def test_the_properties_keep_a_profile_someone_chose(monkeypatch, restore_profil
     monkeypatch.setenv("BRIDGECHECK_PROFILE", "ci")
     profiles.load_unless_chosen()
     assert current_profile() == "bridgecheck-ci"
+
+
+def test_the_plugin_in_a_session_without_properties(tmp_path):
+    # The pytest11 entry points load the plugins into every session of this environment: they
+    # register the profiles and must not import torch (seconds) or touch the user's tests.
+    (tmp_path / "test_user.py").write_text(
+        "import sys\nfrom hypothesis import settings\n\n"
+        "def test_user():\n"
+        "    assert settings.get_profile('bridgecheck-ci').deadline is None\n"
+        "    assert 'torch' not in sys.modules, 'the bridgecheck plugin imported torch'\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_DISABLE_PLUGIN_AUTOLOAD"}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout[-2000:]

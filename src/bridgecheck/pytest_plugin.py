@@ -79,11 +79,17 @@ def pytest_ignore_collect(collection_path, config: pytest.Config):
     return None
 
 
+def _runs_properties(items: list[pytest.Item]) -> bool:
+    """Whether the session collected conformance properties: the plugin is loaded in every
+    pytest session of an environment with bridgecheck, and leaves the others alone."""
+    return any("conformance" in item.path.parts for item in items)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Without a bridge, keep only ``test_bridge_available`` of the conformance properties."""
     from bridgecheck.bridge import unavailable_reason
 
-    if unavailable_reason() is None:
+    if not _runs_properties(items) or unavailable_reason() is None:
         return
     keep, drop = [], []
     for item in items:
@@ -98,7 +104,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtestloop(session: pytest.Session) -> None:
     """Before the first test: the probes that need an untouched process (``pristine``), and
     a frozen heap."""
-    if session.items and not session.config.option.collectonly:
+    ours = _runs_properties(session.items) or pristine.pending()  # tests/ may import properties
+    if session.items and ours and not session.config.option.collectonly:
         # What exists now (torch, NumPy, Hypothesis, the collected tests: about a million
         # objects) lives until exit. Frozen, the garbage collector stops walking it in every
         # full collection: 0.15 s each, about 1.5 s of a serial run, plus pytest's five
