@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from bridgecheck.cases import from_recipe
 from bridgecheck.contract import property_scope, record_events
 from bridgecheck.dtypes import NUMPY_TO_TORCH
-from conformance.converters import ANY_DTYPE, GRAD_ROWS, ids
-from conformance.test_ndarray_to_tensor import FLOATING_NAMES, check_conversion
+from .converters import ANY_DTYPE, GRAD_ROWS, ids
+from .test_ndarray_to_tensor import FLOATING_NAMES, check_conversion
 
 #: One array per accepted layout kind, and a 0-d and a zero-size one (float64, 2 x 3 unless the
 #: layout needs otherwise; data 0, 1, 2, ... so a wrong stride or offset changes the bits).

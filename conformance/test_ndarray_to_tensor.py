@@ -23,7 +23,7 @@ from bridgecheck.equality import array_bits, tensor_bits
 from bridgecheck.dtypes import NUMPY_TO_TORCH
 from bridgecheck.expectations import expect_converted
 from bridgecheck.strategies import ACCEPTED_LAYOUTS, arrays, numpy_dtypes
-from conformance.converters import ANY_DTYPE, GRAD_ROWS, VALIDATING, ids
+from .converters import ANY_DTYPE, GRAD_ROWS, VALIDATING, ids
 
 FLOATING_NAMES = ["float16", "float32", "float64", "complex64", "complex128"]
 # ulonglong ('Q') is one dtype among fifteen, not a branch of its own: a one_of branch would

@@ -9,6 +9,14 @@ from pathlib import Path
 from bridgecheck.report import schema
 
 
+def json_schema_errors(data) -> list[str]:
+    """What the published JSON Schema says about ``data`` (``path: message`` each)."""
+    import jsonschema  # a test dependency (the dev extra)
+
+    validator = jsonschema.Draft202012Validator(schema.json_schema())
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in validator.iter_errors(data)]
+
+
 def prop(ident: str, outcome: str, seen=(), gone=(), skip_reason=None) -> dict:
     family = ident.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
     failure = None

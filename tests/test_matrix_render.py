@@ -1,21 +1,27 @@
 """The matrix page renders in a real browser (headless Chromium), when one is installed.
 
-Looks at pixels, not markup: the page must show the outcome colours (a regression cell is
-drawn, the page is not blank). Skipped with a reason where Chromium is absent; Debian's
-``chromium`` package provides it (``apt-get install chromium``).
+Looks at what the browser shows, not at the markup: the page must show the outcome colours
+(pixels of a screenshot), and its rendered text (``innerText``, which leaves out hidden rows
+and hover titles) must hold the columns in version order, the skip reasons, the texts of the
+known deviations and the bridgeless column's label, and lack the rows that do not differ
+(the "only rows that differ" switch is on by default). Skipped with a reason where Chromium
+is absent; Debian's ``chromium`` package provides it (``apt-get install chromium``; .ci/run
+installs it where apt-get can).
 """
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 
 import pytest
 
 from bridgecheck import cli
-from tests.test_matrix import _reports
+from tests.test_matrix import _reports, bridgeless_reports
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Debian's chromium, Ubuntu's chromium-browser, or Google Chrome (GitHub's runner images).
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--hide-scrollbars", "--window-size=1400,900"]
@@ -35,6 +41,30 @@ def test_matrix_page_renders_in_chromium(tmp_path):
     pixels = _png_pixels(shot.read_bytes())
     colours = {p for p in pixels if len(set(p)) > 1}  # anything that is not grey/white/black
     assert len(colours) >= 3, "the page rendered without outcome colours"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed (apt-get install chromium)")
+def test_what_the_browser_shows_of_the_matrix_page(tmp_path):
+    page = tmp_path / "matrix.html"
+    assert cli.main(["matrix", *bridgeless_reports(tmp_path), "-o", str(page)]) == 0
+    # A copy with one line of script that prints what is rendered: the page itself has none.
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.read_text().replace(
+        "</body>", '<pre id="rendered"></pre><script>'
+        'document.getElementById("rendered").textContent = document.body.innerText;</script></body>'))
+    proc = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", probe.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    rendered = html.unescape(proc.stdout.split('<pre id="rendered">', 1)[-1].split("</pre>", 1)[0])
+    assert "known deviations seen" in rendered.lower(), f"no rendered text: exit {proc.returncode}\n{proc.stderr[-1500:]}"
+    columns = [rendered.index(f"torch {v} / numpy") for v in ("2.2.2", "2.13.0", "2.14.0")]
+    assert columns == sorted(columns), "columns are not in version order"
+    assert "no bridge: bridge unavailable: torch 2.2.2 cannot exchange data" in rendered
+    assert "CUDA absent: torch.cuda.is_available() is False" in rendered  # a skip reason, not a hover title
+    assert "NumPy's ulonglong ('Q') is uint64" in rendered  # the deviation's text
+    assert "test_known" in rendered  # a row that differs
+    assert "test_same" not in rendered  # hidden: "only rows that differ" is on by default
 
 
 def _png_pixels(data: bytes) -> list[tuple[int, int, int]]:

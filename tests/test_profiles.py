@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy
@@ -85,3 +88,41 @@ def test_an_unknown_profile_is_refused(monkeypatch, restore_profile):
     monkeypatch.setenv("BRIDGECHECK_PROFILE", "fast")
     with pytest.raises(Exception, match="fast"):
         load_root_conftest()
+
+
+def test_the_library_registers_the_same_profiles_with_a_prefix():
+    # The pytest plugin registered them at import; the clone's conftest uses the same function.
+    for name in ("dev", "ci", "thorough"):
+        mine, clones = settings.get_profile(f"bridgecheck-{name}"), settings.get_profile(name)
+        for key in ("deadline", "max_examples", "derandomize", "print_blob", "suppress_health_check"):
+            assert getattr(mine, key) == getattr(clones, key), (name, key)
+
+
+def test_the_properties_keep_a_profile_someone_chose(monkeypatch, restore_profile):
+    from bridgecheck import profiles
+
+    settings.register_profile("users-own", max_examples=3)
+    settings.load_profile("users-own")
+    monkeypatch.setattr(profiles, "_loaded", False)
+    monkeypatch.setattr(profiles, "_user_named_a_profile", True)  # --hypothesis-profile users-own
+    profiles.load_unless_chosen()
+    assert current_profile() == "users-own"
+    monkeypatch.setattr(profiles, "_user_named_a_profile", False)  # nobody chose: bridgecheck's
+    monkeypatch.setenv("BRIDGECHECK_PROFILE", "ci")
+    profiles.load_unless_chosen()
+    assert current_profile() == "bridgecheck-ci"
+
+
+def test_the_plugin_in_a_session_without_properties(tmp_path):
+    # The pytest11 entry points load the plugins into every session of this environment: they
+    # register the profiles and must not import torch (seconds) or touch the user's tests.
+    (tmp_path / "test_user.py").write_text(
+        "import sys\nfrom hypothesis import settings\n\n"
+        "def test_user():\n"
+        "    assert settings.get_profile('bridgecheck-ci').deadline is None\n"
+        "    assert 'torch' not in sys.modules, 'the bridgecheck plugin imported torch'\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_DISABLE_PLUGIN_AUTOLOAD"}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout[-2000:]

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from bridgecheck.report import schema
+from tests import reportkit as rk
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
@@ -128,6 +129,7 @@ def _check_report(status: int, output: str, path: Path) -> dict:
     assert status == 1, output  # pytest's own status: there are failures
     assert f"bridgecheck report: {path}" in output
     data = schema.load(path)  # validates against the schema
+    assert rk.json_schema_errors(data) == []  # and the published JSON Schema
     assert {p["id"]: p["outcome"] for p in data["properties"]} == EXPECTED
     assert data["run"]["exit_status"] == 1
     assert data["run"]["counts"]["new-failure"] == 2 and data["run"]["counts"]["crash"] == 1

@@ -50,22 +50,33 @@ def dtype_token(dtype: np.dtype) -> str:
     return dtype.str
 
 
-def values(dtype: str, data: str | None, count: int) -> np.ndarray:
+def _pattern_count(raw: bytes, count: int, itemsize: int, repeat: bool) -> int:
+    """How many elements ``raw`` holds: ``count``, or with ``repeat`` a pattern (at least one
+    element) repeated over the ``count`` elements."""
+    if repeat and count and raw and len(raw) % itemsize == 0:
+        return len(raw) // itemsize
+    if len(raw) != count * itemsize:
+        raise ValueError(f"data holds {len(raw)} bytes, {count} x {itemsize} expected")
+    return count
+
+
+def values(dtype: str, data: str | None, count: int, repeat: bool = False) -> np.ndarray:
     """``count`` elements of ``dtype`` (native order, C-contiguous, owning) from hex ``data``.
 
     Object arrays take float64 bits and hold Python floats. ``data=None`` gives 0, 1, 2, ...
-    cast to the dtype: short enough to write by hand in a witness or a bug report.
+    cast to the dtype: short enough to write by hand in a witness or a bug report. With
+    ``repeat``, ``data`` holds a pattern of elements repeated (and cut) to ``count``: how large
+    inputs stay short in a reproduction.
     """
     dt = dtype_from_token(dtype)
     if data is None:
         return np.arange(count).astype(dt.newbyteorder("="))
     if dt.kind == "O":
-        return values("<f8", data, count).astype(object)
+        return values("<f8", data, count, repeat).astype(object)
     raw = bytes.fromhex(data)
-    if len(raw) != count * dt.itemsize:
-        raise ValueError(f"data holds {len(raw)} bytes, {count} x {dt.itemsize} expected")
     native = dt.newbyteorder("=")
-    return np.frombuffer(raw, dtype=native, count=count).copy()
+    pattern = np.frombuffer(raw, dtype=native, count=_pattern_count(raw, count, dt.itemsize, repeat))
+    return np.resize(pattern, count) if len(pattern) != count else pattern.copy()
 
 
 def _base_count(base_shape: tuple[int, ...]) -> int:
@@ -87,17 +98,19 @@ def array(
     mask: str | None = None,
     mode: str = "r+",
     swapped: bool = False,
+    repeat: bool = False,
 ) -> np.ndarray:
     """The array a recipe describes; ``layout`` names how the memory is arranged.
 
     ``data`` holds the elements of the *base* the view is cut from (``base_shape``, C order).
     ``swapped`` stores the base in non-native byte order before the view is taken, so any
-    layout can be non-native (``layout="byteswapped"`` is the C-order case).
+    layout can be non-native (``layout="byteswapped"`` is the C-order case). ``repeat``: see
+    ``values``.
     """
     shape = tuple(shape)
     base_shape = tuple(base_shape) if base_shape is not None else shape
     dt = dtype_from_token(dtype).newbyteorder("=")
-    base = values(dtype, data, _base_count(base_shape)).reshape(base_shape)
+    base = values(dtype, data, _base_count(base_shape), repeat).reshape(base_shape)
     if swapped or layout == "byteswapped":
         base = base.astype(dt.newbyteorder("S"))
         dt = base.dtype
@@ -108,7 +121,8 @@ def array(
             out.flags.writeable = False
         return out
     if layout == "fortran":
-        return np.asfortranarray(base)
+        # np.asfortranarray returns at least 1-d: a 0-d array is already in Fortran order.
+        return np.asfortranarray(base) if base.ndim else base
     if layout == "transposed":
         return base.transpose(axes)
     if layout in ("stepped", "negative-step"):
@@ -155,11 +169,12 @@ def scalar(dtype: str, data: str | None = None) -> np.generic:
 _SIGNED_BY_SIZE = {1: "int8", 2: "int16", 4: "int32", 8: "int64"}
 
 
-def _torch_values(dtype: str, data: str | None, count: int):
+def _torch_values(dtype: str, data: str | None, count: int, repeat: bool = False):
     """1-D tensor of ``count`` elements of torch ``dtype`` from hex little-endian ``data``.
 
     Goes through a Python list of integers and ``Tensor.view(dtype)``: no NumPy bridge.
-    ``data=None`` gives 0, 1, 2, ... cast to the dtype (as ``values`` does for arrays).
+    ``data=None`` gives 0, 1, 2, ... cast to the dtype (as ``values`` does for arrays);
+    ``repeat`` as for ``values``.
     """
     import torch
 
@@ -168,8 +183,10 @@ def _torch_values(dtype: str, data: str | None, count: int):
         return torch.arange(count).to(tdt)
     itemsize = tdt.itemsize  # torch.empty would warn that complex32 is experimental
     raw = bytes.fromhex(data)
-    if len(raw) != count * itemsize:
-        raise ValueError(f"data holds {len(raw)} bytes, {count} x {itemsize} expected")
+    held = _pattern_count(raw, count, itemsize, repeat)
+    if held != count:
+        pattern = _torch_values(dtype, data, held)
+        return pattern[torch.arange(count) % held]
     if tdt == torch.bool:
         return torch.tensor([b != 0 for b in raw], dtype=torch.bool)
     # Complex types are stored as pairs of their real parts' width.
@@ -192,6 +209,7 @@ def tensor(
     offset: int = 0,
     expand_from: tuple[int, ...] | None = None,
     qparams: tuple[float, int] | None = None,
+    repeat: bool = False,
 ):
     """The tensor a recipe describes.
 
@@ -200,7 +218,8 @@ def tensor(
     ``layout``: strided | sparse_coo | sparse_csr. ``device``: cpu | meta | cuda.
     ``data`` holds the elements of the base (``expand_from`` for expanded views, the permuted
     shape for transposed ones, ``offset`` extra leading elements for offset views); omitted,
-    the base holds 0, 1, 2, ... (short enough for a witness or a bug report).
+    the base holds 0, 1, 2, ... (short enough for a witness or a bug report). ``repeat``: a
+    pattern repeated over the base (see ``values``).
     """
     import torch
 
@@ -216,12 +235,12 @@ def tensor(
     def make():
         if qparams is not None:
             scale, zero_point = qparams
-            ints = _torch_values("int32", data, count).to(torch.float32)
+            ints = _torch_values("int32", data, count, repeat).to(torch.float32)
             with warnings.catch_warnings():  # torch >= 2.13 deprecates quantized creation
                 warnings.simplefilter("ignore", UserWarning)
                 base = torch.quantize_per_tensor(ints, scale, zero_point, getattr(torch, dtype))
         else:
-            base = _torch_values(dtype, data, count)
+            base = _torch_values(dtype, data, count, repeat)
         if layout == "strided":
             base = base.to(device)  # views are taken on the target device
         if grad in ("non-leaf", "detached"):

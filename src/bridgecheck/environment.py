@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 from bridgecheck.errors import UsageProblem
 
@@ -21,11 +24,29 @@ def require_bridge() -> None:
 
 
 def conformance_dir() -> Path:
-    """The repository's ``conformance/`` folder (bridgecheck runs from a clone)."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "conformance").is_dir() and (parent / "pyproject.toml").is_file():
-            return parent / "conformance"
-    raise UsageProblem(
-        "cannot find the conformance/ folder: install bridgecheck from a clone (pip install -e .)"
-    )
+    """The folder of the properties: the package ``bridgecheck.conformance``, which is the
+    repository's ``conformance/`` folder in a clone (an editable install maps it) and
+    ``site-packages/bridgecheck/conformance`` in an installed wheel."""
+    spec = importlib.util.find_spec("bridgecheck.conformance")
+    if spec is None or not spec.submodule_search_locations:
+        raise UsageProblem("bridgecheck.conformance is missing from this installation: reinstall bridgecheck")
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
+
+
+def in_clone(folder: Path) -> bool:
+    """Whether the properties' folder is a clone's ``conformance/`` (its pyproject beside it)."""
+    return folder.name == "conformance" and (folder.parent / "pyproject.toml").is_file()
+
+
+def conformance_package() -> ModuleType:
+    """The properties' package, as this process imports it.
+
+    pytest imports a clone's ``conformance/test_x.py`` as ``conformance.test_x`` (the folder is
+    a top-level package under the repository root); an installed wheel's as
+    ``bridgecheck.conformance.test_x``. Code that looks properties up by name uses whichever
+    pytest imported, so no module runs twice under two names.
+    """
+    top = sys.modules.get("conformance")
+    if top is not None and Path(next(iter(getattr(top, "__path__", [])), "")).resolve() == conformance_dir():
+        return top
+    return importlib.import_module("bridgecheck.conformance")

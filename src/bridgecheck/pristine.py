@@ -103,6 +103,11 @@ def probe(name: str, fn: Callable[[], Any]) -> Probe:
     return _REGISTRY.setdefault(name, Probe(name, fn))
 
 
+def pending() -> bool:
+    """Whether a registered probe has not run yet."""
+    return any(p.outcome is None for p in _REGISTRY.values())
+
+
 def run_registered(*, timeout: float = 120.0) -> None:
     """Run every probe not run yet, each in a child forked now from this process (which only
     forks, so it stays untouched for the next). Call this before anything touches the state

@@ -1,10 +1,14 @@
 """pytest integration: runs each test as a named property and applies GPU mode.
 
-Loaded by the repository's root ``conftest.py`` (``pytest_plugins``). It sets the running
-property's name for ``contract.expect`` (so deviations match exact test names), copies the
-deviation events of each test into its report (they survive xdist), runs the ``pristine``
-probes before the first test, and turns the ``cuda`` marker into a skip with a reason, or
-into a hard failure at start in GPU mode.
+A ``pytest11`` entry point of the distribution (so loaded in every pytest session of an
+environment with bridgecheck installed; the clone's ``conftest.py`` names it too). Importing it
+does not import torch. It registers the ``bridgecheck-dev``/``-ci``/``-thorough``
+Hypothesis profiles, the ``cuda`` marker and the warning filters for the inputs the
+strategies draw. For the properties it sets the running property's name for
+``contract.expect`` (so deviations match exact test names), copies the deviation events of
+each test into its report (they survive xdist), runs the ``pristine`` probes before the first
+test, and turns the ``cuda`` marker into a skip with a reason, or into a hard failure at start
+in GPU mode.
 """
 
 from __future__ import annotations
@@ -14,9 +18,19 @@ import os
 
 import pytest
 
-from bridgecheck import contract, pristine
+from bridgecheck import contract, pristine, profiles
 
 REQUIRE_CUDA_ENV = "BRIDGECHECK_REQUIRE_CUDA"
+
+#: Warnings about the *inputs* the strategies draw, not about the bridge (properties record
+#: the bridge's own warnings with contract.observe, whatever these filters say).
+INPUT_WARNINGS = (
+    "ignore:the matrix subclass is not the recommended way:PendingDeprecationWarning",
+    "ignore:ComplexHalf support is experimental:UserWarning",
+    "ignore:Sparse CSR tensor support is in beta:UserWarning",
+)
+
+profiles.register_profiles()
 
 
 def require_cuda(config: pytest.Config) -> bool:
@@ -41,6 +55,11 @@ def cuda_available() -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "cuda: needs a CUDA device; skipped with a reason where CUDA is absent, fatal in GPU mode")
+    for line in INPUT_WARNINGS:
+        config.addinivalue_line("filterwarnings", line)
+    profiles.note_profile_option(getattr(config.option, "hypothesis_profile", None))
     if require_cuda(config) and not cuda_available():
         raise pytest.UsageError(
             "bridgecheck: GPU mode (--require-cuda) but torch.cuda.is_available() is False: "
@@ -60,11 +79,17 @@ def pytest_ignore_collect(collection_path, config: pytest.Config):
     return None
 
 
+def _runs_properties(items: list[pytest.Item]) -> bool:
+    """Whether the session collected conformance properties: the plugin is loaded in every
+    pytest session of an environment with bridgecheck, and leaves the others alone."""
+    return any("conformance" in item.path.parts for item in items)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Without a bridge, keep only ``test_bridge_available`` of the conformance properties."""
     from bridgecheck.bridge import unavailable_reason
 
-    if unavailable_reason() is None:
+    if not _runs_properties(items) or unavailable_reason() is None:
         return
     keep, drop = [], []
     for item in items:
@@ -79,7 +104,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtestloop(session: pytest.Session) -> None:
     """Before the first test: the probes that need an untouched process (``pristine``), and
     a frozen heap."""
-    if session.items and not session.config.option.collectonly:
+    ours = _runs_properties(session.items) or pristine.pending()  # tests/ may import properties
+    if session.items and ours and not session.config.option.collectonly:
         # What exists now (torch, NumPy, Hypothesis, the collected tests: about a million
         # objects) lives until exit. Frozen, the garbage collector stops walking it in every
         # full collection: 0.15 s each, about 1.5 s of a serial run, plus pytest's five

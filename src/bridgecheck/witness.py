@@ -21,6 +21,15 @@ from hypothesis import strategies as st
 from bridgecheck import cases
 from bridgecheck.contract import property_scope, record_events
 from bridgecheck.deviations import Deviation
+from bridgecheck.environment import conformance_package
+
+
+
+def _module(name: str) -> ModuleType:
+    """A module of the properties' package (``converters``, ``test_readonly_warnings``), under
+    the name this process imports that package by (``environment.conformance_package``)."""
+    return importlib.import_module(f".{name}", conformance_package().__name__)
+
 
 NAMESPACE = {
     "np": np,
@@ -29,9 +38,9 @@ NAMESPACE = {
     "scalar": lambda **recipe: cases.from_recipe("scalar", **recipe),
     "tensor": lambda **recipe: cases.from_recipe("tensor", **recipe),
     # A conformance module, for helpers a witness needs: load('test_readonly_warnings').
-    "load": lambda name: importlib.import_module(f"conformance.{name}"),
+    "load": _module,
     # Rows of the conformance tables, by their code: converter('torch.asarray(a)').
-    "converter": lambda code: importlib.import_module("conformance.converters").converter(code),
+    "converter": lambda code: _module("converters").converter(code),
 }
 
 
@@ -40,23 +49,23 @@ def witness_arguments(dev: Deviation) -> dict[str, Any]:
     return eval(f"dict({dev.witness})", dict(NAMESPACE))  # noqa: S307 - reviewed project file
 
 
-def property_modules(package: str = "conformance") -> list[ModuleType]:
-    """Every module of the conformance package, imported.
+def property_modules(package: ModuleType | None = None) -> list[ModuleType]:
+    """Every module of the properties' package (default: ``conformance_package()``), imported.
 
     Import them at collection time when witnesses will run: a module registers its
     ``pristine`` probes on import, and probes registered by the first test run in a fork
     (milliseconds); later ones need a new interpreter (seconds).
     """
-    root: ModuleType = importlib.import_module(package)
-    return [importlib.import_module(f"{package}.{info.name}") for info in pkgutil.iter_modules(root.__path__)]
+    root = package or conformance_package()
+    return [importlib.import_module(f".{info.name}", root.__name__) for info in pkgutil.iter_modules(root.__path__)]
 
 
-def find_property(name: str, package: str = "conformance") -> Callable:
-    """The test function called ``name`` in the conformance package."""
+def find_property(name: str, package: ModuleType | None = None) -> Callable:
+    """The test function called ``name`` in the properties' package."""
     for module in property_modules(package):
         if hasattr(module, name):
             return getattr(module, name)
-    raise LookupError(f"no property {name!r} in {package}/")
+    raise LookupError(f"no property {name!r} in {(package or conformance_package()).__name__}")
 
 
 def _without_examples(fn: Callable) -> Callable:

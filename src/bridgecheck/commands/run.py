@@ -1,8 +1,11 @@
 """``bridgecheck run``: the conformance suite through pytest, a report, and a summary.
 
-Runs pytest (its progress display) on ``conformance/`` with the report plugin and the
-census, writes the report (default ``reports/local/<torch>-<numpy>.json``), then prints the
-summary table. Its exit status is pytest's.
+Runs pytest (its progress display) on the properties with the report plugin and the census,
+writes the report, then prints the summary table. Its exit status is pytest's. In a clone the
+properties are its ``conformance/`` folder, run from the clone with its pytest configuration
+(default report ``reports/local/<torch>-<numpy>.json`` there); from an installed wheel they are
+``bridgecheck.conformance``, run from the current folder with no pytest configuration of the
+folders around it (default report ``./reports/local/<torch>-<numpy>.json``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bridgecheck.environment import conformance_dir, require_bridge
+from bridgecheck.environment import conformance_dir, in_clone, require_bridge
 from bridgecheck.errors import UsageProblem
 from bridgecheck.pytest_plugin import REQUIRE_CUDA_ENV, cuda_available
 
@@ -23,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--require-cuda", action="store_true", help="GPU mode: fail unless CUDA is present")
     parser.add_argument("--profile", default=None, help="Hypothesis profile: dev (default), ci, thorough")
     parser.add_argument("-o", "--output", default=None, metavar="REPORT",
-                        help="report path (default: reports/local/<torch>-<numpy>.json in the clone)")
+                        help="report path (default: reports/local/<torch>-<numpy>.json in the clone, or in the current folder)")
     parser.add_argument("--no-census", action="store_true", help="skip the behaviour census")
     parser.set_defaults(accepts_extra=True)
 
@@ -54,17 +57,24 @@ def main(args: argparse.Namespace) -> int:
     require_bridge()
     gpu_mode(args.require_cuda)  # the pytest plugin refuses too, for direct pytest runs
     folder = conformance_dir()
-    report = Path(args.output).resolve() if args.output else default_report_path(folder.parent)
+    clone = in_clone(folder)
+    root = folder.parent if clone else Path.cwd()
+    report = Path(args.output).resolve() if args.output else default_report_path(root)
     env = dict(os.environ)
     if args.require_cuda:
         env[REQUIRE_CUDA_ENV] = "1"
     if args.profile:
         env["BRIDGECHECK_PROFILE"] = args.profile
-    cmd = [sys.executable, "-m", "pytest", str(folder), "-n", str(args.workers),
+    # Outside a clone, an empty configuration (a pytest.ini or pyproject.toml of whatever
+    # project the environment sits in must not change how the properties run), and the
+    # package's parent as rootdir, so node ids read conformance/test_x.py::... as in a clone.
+    config = [] if clone else [
+        "-c", os.devnull, "--rootdir", str(folder.parent), "-p", "no:cacheprovider", "-ra"]
+    cmd = [sys.executable, "-m", "pytest", *config, str(folder), "-n", str(args.workers),
            "--bridgecheck-report", str(report), *([] if args.no_census else ["--bridgecheck-census"]),
            *args.extra]
     before = report.stat().st_mtime_ns if report.exists() else None
-    status = subprocess.call(cmd, cwd=folder.parent, env=env)
+    status = subprocess.call(cmd, cwd=root, env=env)
     if not report.exists() or report.stat().st_mtime_ns == before:
         # pytest stopped before writing (usage error, --require-cuda without CUDA): it said why.
         print(f"bridgecheck run: no report written (pytest exit status {status})", file=sys.stderr)

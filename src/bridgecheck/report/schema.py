@@ -1,10 +1,12 @@
 """Report schema: the outcome vocabulary, and loading with validation.
 
-A hand-written validator rather than a JSON-Schema dependency: the format is small, and every
-problem must become *one* line naming the file and the offending field
-(``reports/a.json: properties[3].outcome: 'ok' is not one of conforms, ...``), which a
-UsageProblem turns into exit status 2. ``docs/report-schema.md`` is the prose version of
-``check``; keep the two in step.
+The published form of the format is the JSON Schema ``report.schema.json`` beside this file
+(shipped in the distribution, ``json_schema()`` reads it), for other tools. bridgecheck itself
+validates with ``check``, a hand-written validator with no dependency: every problem becomes
+*one* line naming the file and the offending field (``reports/a.json: properties[3].outcome:
+'ok' is not one of conforms, ...``), which a UsageProblem turns into exit status 2.
+``tests/test_report_json_schema.py`` holds the two to the same required keys;
+``docs/report-schema.md`` is the prose version.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any
 from bridgecheck.errors import UsageProblem
 
 SCHEMA_VERSION = 1
+#: The JSON Schema (draft 2020-12) of this version.
+JSON_SCHEMA_FILE = Path(__file__).with_name("report.schema.json")
 
 #: Property outcomes, from good to bad (``skipped`` means: not observed).
 OUTCOMES = ("conforms", "known-deviation", "deviation-gone", "skipped", "new-failure", "crash")
@@ -27,6 +31,11 @@ _OPT_STR = (str, type(None))
 _INT = (int,)
 _NUM = (int, float)
 _BOOL_OR_NONE = (bool, type(None))
+
+
+def json_schema() -> dict:
+    """The report format as a JSON Schema (draft 2020-12) document."""
+    return json.loads(JSON_SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
 class SchemaError(ValueError):

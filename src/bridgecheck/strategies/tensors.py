@@ -9,16 +9,30 @@ offsets, no conj/neg bits, and it leans on the very bridge under test. Here a re
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from typing import Any
 
 import torch
+from hypothesis import reject
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from bridgecheck import build
 from bridgecheck.cases import TensorCase
 from bridgecheck.dtypes import COMPLEX, FLOATING, NUMPY_TO_TORCH, QUANTIZED, TORCH_DTYPES, torch_name
-from bridgecheck.strategies.elements import data_hex
+from bridgecheck.strategies.sizes import (
+    Called,
+    check_count,
+    check_int,
+    draw_data,
+    drawn_shape,
+    no_sizes_with_shape,
+    shape_argument,
+    unrepresentable,
+)
+
+__all__ = ["GRADS", "LAYOUTS", "PLAIN_VIEWS", "VIEWS", "available_devices", "exportable_tensors",
+           "plain_tensors", "tensors"]
 
 VIEWS: tuple[str, ...] = ("contiguous", "transposed", "offset", "expanded", "conj", "neg")
 #: Views without a conj/neg bit: what zero-copy exporters hand out as they are.
@@ -87,10 +101,6 @@ def _grads_for(dtype: torch.dtype, layout: str, device: str, grads: Collection[s
 #: ndim range each layout can be built with (sparse CSR is 2-d by definition).
 _LAYOUT_DIMS = {"strided": (0, 6), "sparse_coo": (1, 6), "sparse_csr": (2, 2)}
 
-#: Cap on elements per tensor (reproductions print every element).
-MAX_ELEMENTS = 4096
-
-
 #: Two orders to walk the table of combinations in; each draw picks one. Dtype first gives
 #: every dtype its share; layout, view and grad first give every one of those its share
 #: (conj only exists for complex dtypes and would otherwise come up once in a few hundred
@@ -143,22 +153,48 @@ def _reorders_long_axes(axes: tuple[int, ...], shape: tuple[int, ...]) -> bool:
     return list(axes) != sorted(axes) and (len(longer) < 2 or longer != sorted(longer))
 
 
-@st.composite
-def _tensor_case(draw, tables, max_side) -> TensorCase:
+def _walk(draw, tables: dict, ndim: int | None) -> dict:
+    """One feasible combination, walking a table of ``_feasible`` from the outside in; with
+    ``ndim`` (a drawn shape's) only combinations of that many axes."""
     order = draw(st.sampled_from(list(ORDERS)), label="order")
     picked, node = {}, tables[order]
     for key in ORDERS[order]:
-        picked[key] = draw(st.sampled_from(list(node)), label=key)
+        options = [o for o in node if key != "ndim" or ndim is None or o == ndim]
+        if not options:
+            reject()  # a drawn shape this branch of the table cannot take
+        picked[key] = draw(st.sampled_from(options), label=key)
         node = node[picked[key]]
+    return picked
+
+
+def _torch_hex(dtype: torch.dtype) -> Callable[[list], str]:
+    """``elements=`` values to the hex ``data`` of ``dtype``, without the NumPy bridge."""
+
+    def to_hex(values: list) -> str:
+        try:
+            out = torch.tensor(values, dtype=dtype)
+        except (TypeError, ValueError, OverflowError, RuntimeError) as exc:
+            raise InvalidArgument(f"elements drew values {dtype} cannot hold ({exc})") from None
+        unrepresentable(values, out.tolist(), dtype)
+        return bytes(out.view(torch.uint8).tolist()).hex()
+
+    return to_hex
+
+
+@st.composite
+def _tensor_case(draw, tables, max_side, shape, elements) -> TensorCase:
+    fixed = None if shape is None else drawn_shape(draw, shape, 6)
+    picked = _walk(draw, tables, None if fixed is None else len(fixed))
     dtype, layout, device, ndim, view, grad = (
         picked[k] for k in ("dtype", "layout", "device", "ndim", "view", "grad")
     )
-
-    empty = ndim > 0 and draw(st.integers(0, 9)) == 9
-    shape = list(draw(st.lists(st.integers(1, max_side), min_size=ndim, max_size=ndim)))
-    if empty:
-        shape[draw(st.integers(0, ndim - 1))] = 0
-    shape = tuple(shape)
+    if fixed is None:
+        empty = ndim > 0 and draw(st.integers(0, 9)) == 9
+        sides = list(draw(st.lists(st.integers(1, max_side), min_size=ndim, max_size=ndim)))
+        if empty:
+            sides[draw(st.integers(0, ndim - 1))] = 0
+        fixed = tuple(sides)
+    shape = fixed
     recipe: dict = {"dtype": torch_name(dtype), "shape": shape}
     base_count = math.prod(shape)
     if view == "transposed":
@@ -177,10 +213,14 @@ def _tensor_case(draw, tables, max_side) -> TensorCase:
         base_count = math.prod(source)
     if dtype in QUANTIZED:
         recipe["qparams"] = (draw(st.sampled_from([0.5, 1.0, 0.125])), draw(st.integers(0, 3)))
-        data = draw(data_hex("i", "int32", 4, base_count).map(lambda h: _small_ints(h)), label="data")
+        data, repeat = draw_data(draw, "i", "int32", 4, base_count, None, None)
+        data = _small_ints(data)
     else:
-        data = draw(data_hex(_numpy_kind(dtype), torch_name(dtype), dtype.itemsize, base_count), label="data")
+        to_hex = _torch_hex(dtype) if elements is not None else None
+        data, repeat = draw_data(draw, _numpy_kind(dtype), torch_name(dtype), dtype.itemsize, base_count, elements, to_hex)
     recipe.update(data=data, view=view, grad=grad, device=device, layout=layout)
+    if repeat:
+        recipe["repeat"] = True
     return TensorCase(build.tensor(**recipe), "tensor", recipe)
 
 
@@ -191,21 +231,31 @@ def _small_ints(data: str) -> str:
 
 
 def tensors(
+    dtype: torch.dtype | Collection[torch.dtype] | None = None,
+    shape: int | tuple[int, ...] | st.SearchStrategy[tuple[int, ...]] | None = None,
     *,
-    dtypes: Collection[torch.dtype] | None = None,
+    elements: st.SearchStrategy[Any] | None = None,
     views: Collection[str] = VIEWS,
     grads: Collection[str] = GRADS,
     devices: Collection[str] = ("cpu",),
     layouts: Collection[str] = ("strided",),
     quantized: bool = False,
-    min_dims: int = 0,
-    max_dims: int = 3,
-    max_side: int = 3,
+    min_dims: int | None = None,
+    max_dims: int | None = None,
+    max_side: int | None = None,
+    dtypes: Collection[torch.dtype] | None = None,
 ) -> st.SearchStrategy[TensorCase]:
-    """Tensors as ``TensorCase`` (``.tensor``; ``.describe()`` says what was drawn).
+    """Tensors as ``TensorCase`` (``.tensor``; ``.describe()`` says what was drawn; its repr
+    rebuilds it); ``plain_tensors`` draws the tensors themselves.
 
-    ``dtypes``: default every torch dtype with a NumPy counterpart plus those NumPy lacks
-    (bfloat16, complex32, float8 kinds); ``quantized=True`` adds qint8/quint8/qint32.
+    ``dtype``: one torch dtype or a collection of them (``dtypes=`` is the older spelling);
+    default every torch dtype with a NumPy counterpart plus those NumPy lacks (bfloat16,
+    complex32, float8 kinds); ``quantized=True`` adds qint8/quint8/qint32.
+    ``shape``: an int, a tuple or a strategy of tuples, as for ``arrays``; without it,
+    ``min_dims`` (0) to ``max_dims`` (3) axes of 1 to ``max_side`` (3) elements, and a
+    zero-size tensor about one draw in ten. Up to ``MAX_ELEMENTS`` elements.
+    ``elements``: a strategy of values for the elements (default: raw bit patterns with
+    the special values over-represented); not with quantized dtypes.
     ``views``: contiguous, transposed, offset (storage offset), expanded (stride 0), conj,
     neg. ``grads``: plain, leaf (requires grad), non-leaf (a view with a grad_fn), detached,
     inference (made in inference mode). ``devices``: cpu, meta, cuda (``available_devices()``
@@ -214,9 +264,20 @@ def tensors(
     has a requested dtype, view, grad state, device and layout, and arguments that leave no
     combination at all raise ``InvalidArgument`` here, not at draw time.
     """
+    arguments = dict(dtype=dtype, shape=shape, elements=elements, views=None if views == VIEWS else views,
+                     grads=None if grads == GRADS else grads, devices=None if tuple(devices) == ("cpu",) else devices,
+                     layouts=None if tuple(layouts) == ("strided",) else layouts, quantized=quantized or None,
+                     min_dims=min_dims, max_dims=max_dims, max_side=max_side, dtypes=dtypes)
+    if dtype is not None and dtypes is not None:
+        raise InvalidArgument("pass dtype= or its older spelling dtypes=, not both")
+    if isinstance(dtype, torch.dtype):
+        dtype = (dtype,)
     for name, given in (("dtypes", dtypes), ("views", views), ("grads", grads), ("devices", devices), ("layouts", layouts)):
         if isinstance(given, (str, torch.dtype)):
             raise InvalidArgument(f"{name}={given!r} is one value; pass a collection: {name}=[{given!r}]")
+    if isinstance(dtype, str):
+        raise InvalidArgument(f"dtype={dtype!r}: dtypes must be torch.dtype objects, e.g. torch.{dtype}")
+    dtypes = dtypes if dtype is None else dtype
     chosen = tuple(TORCH_DTYPES if dtypes is None else dtypes) + (QUANTIZED if quantized else ())
     for name, given, allowed in (("views", views, VIEWS), ("grads", grads, GRADS), ("layouts", layouts, LAYOUTS)):
         bad = sorted(set(given) - set(allowed))
@@ -230,19 +291,22 @@ def tensors(
     not_dtypes = [d for d in chosen if not isinstance(d, torch.dtype)]
     if not_dtypes or not chosen:
         raise InvalidArgument(f"dtypes must be torch.dtype objects, got {not_dtypes or 'nothing'}")
+    no_sizes_with_shape(shape, min_dims=min_dims, max_dims=max_dims, max_side=max_side)
+    min_dims, max_dims, max_side = (0 if min_dims is None else min_dims, 3 if max_dims is None else max_dims,
+                                    3 if max_side is None else max_side)
     for name, value in (("min_dims", min_dims), ("max_dims", max_dims), ("max_side", max_side)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise InvalidArgument(f"{name}={value!r} must be an int")
+        check_int(name, value)
     if not 0 <= min_dims <= max_dims <= 6 or max_side < 1:
         raise InvalidArgument(
             f"need 0 <= min_dims <= max_dims <= 6 and max_side >= 1, got min_dims={min_dims}, "
             f"max_dims={max_dims}, max_side={max_side}"
         )
-    if max_side**max_dims > MAX_ELEMENTS:
-        raise InvalidArgument(
-            f"max_side={max_side}, max_dims={max_dims} allow {max_side ** max_dims} elements; "
-            f"keep it under {MAX_ELEMENTS} (reproductions print every element)"
-        )
+    check_count(f"max_side={max_side}, max_dims={max_dims}", max_side**max_dims)
+    if shape is not None:
+        shape = shape_argument(shape, 6)
+        min_dims, max_dims = (len(shape), len(shape)) if isinstance(shape, tuple) else (0, 6)
+    if elements is not None and (not isinstance(elements, st.SearchStrategy) or any(d in QUANTIZED for d in chosen)):
+        raise InvalidArgument(f"elements={elements!r}: expected a strategy of values, and no quantized dtype")
     tables = _feasible(chosen, views, grads, devices, layouts, min_dims, max_dims)
     if not tables:
         raise InvalidArgument(
@@ -252,7 +316,17 @@ def tensors(
             "plain and inference need a floating or complex dtype, sparse layouts a dtype with "
             "sparse kernels and no view, quantized dtypes the cpu device)"
         )
-    return _tensor_case(tables, max_side)
+    return Called(_tensor_case(tables, max_side, shape, elements), "tensors", arguments)
+
+
+def plain_tensors(
+    dtype: torch.dtype | Collection[torch.dtype] | None = None,
+    shape: int | tuple[int, ...] | st.SearchStrategy[tuple[int, ...]] | None = None,
+    **kwargs: Any,
+) -> st.SearchStrategy[torch.Tensor]:
+    """The tensors of ``tensors(dtype, shape, **kwargs)`` themselves."""
+    cases = tensors(dtype, shape, **kwargs)
+    return Called(cases.map(lambda case: case.tensor), "plain_tensors", dict(dtype=dtype, shape=shape, **kwargs))
 
 
 def exportable_tensors(
@@ -261,7 +335,8 @@ def exportable_tensors(
     """Tensors every zero-copy exporter to NumPy accepts: on the CPU, strided, of a dtype
     NumPy has, without conj/neg bit, not requiring grad; in every plain view kind (stride 0
     and storage offsets included). Other ``tensors`` arguments (``min_dims``...) pass on."""
-    return tensors(
-        dtypes=tuple(NUMPY_TO_TORCH.values()), views=PLAIN_VIEWS, grads=grads,
+    inner = tensors(
+        tuple(NUMPY_TO_TORCH.values()), views=PLAIN_VIEWS, grads=grads,
         devices=("cpu",), layouts=("strided",), **kwargs,
     )
+    return Called(inner, "exportable_tensors", dict(grads=None if grads == ("plain", "detached", "inference") else grads, **kwargs))
