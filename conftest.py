@@ -15,8 +15,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
+
+from bridgecheck.environment import PROFILE_ENV, PROFILES, profile_problem
 
 pytest_plugins = ["bridgecheck.pytest_plugin", "bridgecheck.report.plugin"]
 
@@ -47,4 +50,13 @@ settings.register_profile(
     "thorough", max_examples=1000, derandomize=False, print_blob=False,
     database=DirectoryBasedExampleDatabase(_database_dir()), **_common,
 )
-settings.load_profile(os.environ.get("BRIDGECHECK_PROFILE", "dev"))
+PROFILE = os.environ.get(PROFILE_ENV, "dev")
+if profile_problem(PROFILE) is None:
+    settings.load_profile(PROFILE)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # An unknown name is a usage error (one line), not a failed conftest import with a stack.
+    problem = profile_problem(PROFILE)
+    if problem:
+        raise pytest.UsageError(f"{PROFILE_ENV}: {problem}")

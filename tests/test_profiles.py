@@ -82,6 +82,15 @@ def test_dev_is_the_default(monkeypatch, restore_profile):
 
 
 def test_an_unknown_profile_is_refused(monkeypatch, restore_profile):
+    """As a usage error (one line, pytest exit 4), not as a failed conftest import."""
     monkeypatch.setenv("BRIDGECHECK_PROFILE", "fast")
-    with pytest.raises(Exception, match="fast"):
-        load_root_conftest()
+    conftest = load_root_conftest()
+    with pytest.raises(pytest.UsageError, match="'fast' is not a Hypothesis profile of bridgecheck; choose one of"):
+        conftest.pytest_configure(None)
+
+
+def test_the_commands_know_the_registered_profiles():
+    from bridgecheck.environment import PROFILES
+
+    for name in PROFILES:
+        settings.get_profile(name)  # raises for a name the conftest does not register

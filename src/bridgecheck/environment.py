@@ -29,3 +29,15 @@ def conformance_dir() -> Path:
     raise UsageProblem(
         "cannot find the conformance/ folder: install bridgecheck from a clone (pip install -e .)"
     )
+
+
+#: Hypothesis profiles the root conftest registers (``--profile``, ``BRIDGECHECK_PROFILE``).
+PROFILES = ("dev", "ci", "thorough")
+PROFILE_ENV = "BRIDGECHECK_PROFILE"
+
+
+def profile_problem(name: str) -> str | None:
+    """What is wrong with profile ``name``, in words (None: it is known)."""
+    if name in PROFILES:
+        return None
+    return f"{name!r} is not a Hypothesis profile of bridgecheck; choose one of {', '.join(PROFILES)}"

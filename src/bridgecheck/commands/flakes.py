@@ -13,14 +13,15 @@ import argparse
 import random
 from collections import defaultdict
 
+from bridgecheck.commands import checks
 from bridgecheck.environment import require_bridge
-from bridgecheck.errors import UsageProblem
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--runs", type=int, default=20, help="how many runs (default: 20)")
-    parser.add_argument("--profile", default="dev", help="Hypothesis profile (default: dev)")
-    parser.add_argument("-n", "--workers", type=int, default=2, help="xdist workers per run (default: 2; 0: serial)")
+    parser.add_argument("--runs", type=checks.at_least(1), default=20, help="how many runs (default: 20)")
+    parser.add_argument("--profile", default="dev", type=checks.profile, help="Hypothesis profile (default: dev)")
+    parser.add_argument("-n", "--workers", type=checks.workers(0), default=2,
+                        help="xdist workers per run (default: 2; 0: serial)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the seeds (default: random)")
 
 
@@ -29,8 +30,6 @@ def main(args: argparse.Namespace) -> int:
     require_bridge()
     from bridgecheck.measure import run_suite
 
-    if args.runs < 1:
-        raise UsageProblem(f"--runs must be at least 1, got {args.runs}")
     rng = random.Random(args.seed)
     failures: dict[str, list[tuple[int, dict]]] = defaultdict(list)
     broken = 0
