@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 
 from bridgecheck.errors import UsageProblem
@@ -105,3 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _quiet_stdout()
         return PIPE_CLOSED
+
+
+def console() -> int:
+    """The ``bridgecheck`` program: ``main``, then no interrupt during the interpreter's exit
+    (torch's exit handlers would print a KeyboardInterrupt traceback after the work is done)."""
+    status = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return status

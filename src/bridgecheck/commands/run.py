@@ -40,9 +40,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 # pytest, as ``python -m pytest`` runs it, except that an interrupt before its session starts
-# (while it imports and configures) ends it quietly instead of with a traceback.
+# (while it imports and configures) ends it quietly instead of with a traceback, and that it
+# takes interrupts even where it was started with SIGINT ignored (as by ``cmd &`` in a script).
+# An interrupted @given test makes Hypothesis describe its strategies, which warns about the
+# length of the description, outside any test: noise about the test inputs, never the bridge.
 _PYTEST = """\
-import sys
+import signal, sys, warnings
+signal.signal(signal.SIGINT, signal.default_int_handler)
+warnings.filterwarnings("ignore", "Generating overly large repr")
 try:
     import pytest
     code = pytest.main(sys.argv[1:])
@@ -148,7 +153,7 @@ def main(args: argparse.Namespace) -> int:
     written = _identity(report) not in (before, None)
     kept = "left as it was" if before else "not written"
     if interrupted:
-        raise KeyboardInterrupt(f"report {report} {kept}" if not written else "")
+        raise KeyboardInterrupt(f"report {report} {kept}" if not written else f"after the run wrote {report}")
     if not written:
         # pytest stopped before writing (usage error), or the plugin kept an earlier report.
         raise UsageProblem(f"the run did not complete (pytest exit status {status}); report {report} {kept}")
