@@ -43,11 +43,12 @@ def main(args: argparse.Namespace) -> int:
             failures[p["id"]].append((seed, p.get("failure") or {}))
         counts = run.report.get("run", {}).get("counts", {})
         summary = ", ".join(f"{n} {o}" for o, n in counts.items() if n) or f"no report (exit {run.exit_status})"
-        if not run.properties:
+        incomplete = not run.properties or run.report.get("complete") is False
+        if incomplete:
             broken += 1
         print(f"run {i:>3}/{args.runs} seed {seed:>10}: {run.wall_s:6.1f}s  {summary}  "
               f"(load {run.load_before:.1f}/{run.load_after:.1f})", flush=True)
-        if not run.properties:
+        if incomplete:
             print("    " + run.output_tail[-800:].replace("\n", "\n    "))
     print()
     if not failures and not broken:
@@ -63,5 +64,5 @@ def main(args: argparse.Namespace) -> int:
                 print(f"    repro: {failure['repro'][:300]}")
         print(f"  replay: BRIDGECHECK_PROFILE={args.profile} python -m pytest '{nodeid}' --hypothesis-seed={seen[0][0]}")
     if broken:
-        print(f"{broken} run(s) ended without a report")
+        print(f"{broken} run(s) did not complete (no report, or an incomplete one)")
     return 1
