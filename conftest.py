@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from bridgecheck.environment import PROFILE_ENV, PROFILES, profile_problem
+from bridgecheck.environment import PROFILE_ENV, profile_problem
 
 pytest_plugins = ["bridgecheck.pytest_plugin", "bridgecheck.report.plugin"]
 

@@ -139,7 +139,8 @@ def main(args: argparse.Namespace) -> int:
         )
     folder = conformance_dir()
     report = Path(args.output).resolve() if args.output else default_report_path(folder.parent)
-    outputs.check_file(report, "-o")
+    if args.output is None:
+        outputs.check_file(report, "default report")
     env = dict(os.environ)
     if args.require_cuda:
         env[REQUIRE_CUDA_ENV] = "1"
