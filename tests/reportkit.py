@@ -64,6 +64,7 @@ def report(label: str, props: list[dict], cells: list[dict] | None = None) -> di
         "collection_errors": [],
         "census": None if cells is None else {"warn_mode": "warn-always", "duration_s": 1.0,
                                               "restarts": 0, "cells": cells},
+        "complete": True,
     }
     schema.check(data)  # a test helper that wrote invalid reports would test nothing
     return data

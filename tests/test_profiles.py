@@ -85,9 +85,11 @@ def test_dev_is_the_default(monkeypatch, restore_profile):
 
 
 def test_an_unknown_profile_is_refused(monkeypatch, restore_profile):
+    """As a usage error (one line, pytest exit 4), not as a failed conftest import."""
     monkeypatch.setenv("BRIDGECHECK_PROFILE", "fast")
-    with pytest.raises(Exception, match="fast"):
-        load_root_conftest()
+    conftest = load_root_conftest()
+    with pytest.raises(pytest.UsageError, match="'fast' is not a Hypothesis profile of bridgecheck; choose one of"):
+        conftest.pytest_configure(None)
 
 
 def test_the_library_registers_the_same_profiles_with_a_prefix():
@@ -126,3 +128,10 @@ def test_the_plugin_in_a_session_without_properties(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout[-2000:]
+
+
+def test_the_commands_know_the_registered_profiles():
+    from bridgecheck.profiles import NAMES
+
+    for name in NAMES:
+        settings.get_profile(name)  # raises for a name the conftest does not register

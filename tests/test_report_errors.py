@@ -87,7 +87,8 @@ def test_no_traceback_from_the_real_command_line(tmp_path):
     """End to end, as a user runs it: a fresh interpreter, stderr exactly one line."""
     env = {**os.environ, "PYTHONPATH": SRC}
     bad = _make(tmp_path, "corrupt")
-    proc = subprocess.run([sys.executable, "-m", "bridgecheck", "compare", bad, bad],
+    good = rk.write(tmp_path / "good.json", _good())
+    proc = subprocess.run([sys.executable, "-m", "bridgecheck", "compare", good, bad],
                           capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

@@ -1,3 +1,3 @@
-from bridgecheck.cli import main
+from bridgecheck.cli import console
 
-raise SystemExit(main())
+raise SystemExit(console())

@@ -3,12 +3,22 @@
 Each subcommand lives in ``bridgecheck.commands.<name>`` with ``add_arguments(parser)`` and
 ``main(args) -> int`` and is imported only when used, so ``--help`` is instant and a missing
 torch or numpy is reported by the commands that need them, as one line.
+
+The rules every subcommand follows (README "Commands", docs/report-schema.md):
+
+- exit 0: done, nothing wrong; 1: done, and the result is bad (a regression, a failing
+  property, a surviving mutant); 2: bad input or a run that did not complete - one line on
+  stderr naming the problem and the fix, given before any work starts where it can be known
+  then; 130: interrupted (one line); 141: the output pipe closed early (``| head``), quietly.
+- usage errors from argparse are one line too (``_Parser.error``), not the usage block.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
 
 from bridgecheck.errors import UsageProblem
@@ -25,8 +35,19 @@ COMMANDS = {
 }
 
 
+#: Exit statuses (see the module docstring).
+OK, BAD_RESULT, USAGE, INTERRUPTED, PIPE_CLOSED = 0, 1, 2, 130, 141
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line that points to ``--help``."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="bridgecheck",
         description="Property-based conformance suite for the NumPy <-> PyTorch bridge.",
     )
@@ -41,20 +62,55 @@ def _module(name: str):
     return importlib.import_module(f"bridgecheck.commands.{name.replace('-', '_')}")
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if args.command is None:
         parser.print_help()
-        return 2
+        raise SystemExit(USAGE)
     if extra and not getattr(args, "accepts_extra", False):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra = extra
+    return args
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output is gone: send what is still buffered nowhere, so that the
+    interpreter's last flush at exit does not complain either."""
     try:
-        return int(_module(args.command).main(args) or 0)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is not a real file (captured): nothing to flush
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    command = "bridgecheck"
+    try:
+        try:
+            args = _parse(argv)
+        except SystemExit as exc:  # --help (0), or a usage error already printed as one line
+            return exc.code if isinstance(exc.code, int) else USAGE
+        command = f"bridgecheck {args.command}"
+        status = int(_module(args.command).main(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
+        return status
     except UsageProblem as exc:
-        print(f"bridgecheck {args.command}: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("bridgecheck: interrupted", file=sys.stderr)
-        return 130
+        sys.stdout.flush()
+        print(f"{command}: {exc}", file=sys.stderr)
+        return USAGE
+    except KeyboardInterrupt as exc:
+        print(f"{command}: interrupted" + (f"; {exc}" if str(exc) else ""), file=sys.stderr)
+        return INTERRUPTED
+    except BrokenPipeError:
+        _quiet_stdout()
+        return PIPE_CLOSED
+
+
+def console() -> int:
+    """The ``bridgecheck`` program: ``main``, then no interrupt during the interpreter's exit
+    (torch's exit handlers would print a KeyboardInterrupt traceback after the work is done)."""
+    status = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return status

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from bridgecheck.outputs import write_atomic
+
 OUT_ENV = "BRIDGECHECK_MEASURE_OUT"
 FRESH_DATABASE_ENV = "BRIDGECHECK_FRESH_DATABASE"
 # "38 passing examples, 0 failing examples, 4 invalid examples" (Hypothesis up to about 6.16x),
@@ -77,7 +79,7 @@ class _Counter:
                 self.examples[report.nodeid] = value
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        self.out.write_text(json.dumps(self.examples, indent=1), encoding="utf-8")
+        write_atomic(self.out, json.dumps(self.examples, indent=1))
 
 
 # --- the driver ----------------------------------------------------------------------------

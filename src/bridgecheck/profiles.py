@@ -21,7 +21,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-__all__ = ["NAMES", "PREFIX", "PROFILE_ENV", "chosen_name", "load_profile", "register_profiles"]
+__all__ = ["NAMES", "PREFIX", "PROFILE_ENV", "chosen_name", "load_profile", "profile_problem",
+           "register_profiles"]
 
 NAMES = ("dev", "ci", "thorough")
 PREFIX = "bridgecheck-"
@@ -65,11 +66,19 @@ def register_profiles(prefix: str = PREFIX, database_root: str | Path = ".hypoth
                               print_blob=False, database=database, **common)
 
 
+def profile_problem(name: str) -> str | None:
+    """What is wrong with profile ``name``, in words (None: it is one of ``NAMES``)."""
+    if name in NAMES:
+        return None
+    return f"{name!r} is not a Hypothesis profile of bridgecheck; choose one of {', '.join(NAMES)}"
+
+
 def chosen_name() -> str:
     """The profile ``BRIDGECHECK_PROFILE`` names (``dev`` when unset); ``ValueError`` otherwise."""
     name = os.environ.get(PROFILE_ENV, "").strip() or "dev"
-    if name not in NAMES:
-        raise ValueError(f"{PROFILE_ENV}={name!r}: expected one of {', '.join(NAMES)}")
+    problem = profile_problem(name)
+    if problem:
+        raise ValueError(f"{PROFILE_ENV}: {problem}")
     return name
 
 

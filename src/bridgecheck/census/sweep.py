@@ -253,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["PYTORCH_NVML_BASED_CUDA_CHECK"] = "1"
 
     from bridgecheck.census.cells import all_cells, select
+    from bridgecheck.outputs import write_atomic
 
     started = time.time()
     cells = select(all_cells(), args.select)
@@ -265,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         "restarts": restarts,
         "cells": results,
     }
-    Path(args.out).write_text(json.dumps(census, indent=1) + "\n", encoding="utf-8")
+    write_atomic(args.out, json.dumps(census, indent=1) + "\n")
     return 0
 
 

@@ -14,35 +14,33 @@ import json
 import os
 from pathlib import Path
 
+from bridgecheck import outputs
+from bridgecheck.commands import checks
 from bridgecheck.environment import require_bridge
-from bridgecheck.errors import UsageProblem
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", action="append", dest="profiles", metavar="NAME",
+    parser.add_argument("--profile", action="append", dest="profiles", metavar="NAME", type=checks.profile,
                         help="Hypothesis profile to time (repeatable; default: ci and dev)")
-    parser.add_argument("-n", "--workers", type=int, default=2, help="xdist workers of the parallel runs (default: 2)")
-    parser.add_argument("--repeat", type=int, default=1,
+    parser.add_argument("-n", "--workers", type=checks.workers(2), default=2,
+                        help="xdist workers of the parallel runs (default: 2; at least 2, to compare with serial)")
+    parser.add_argument("--repeat", type=checks.at_least(1), default=1,
                         help="run each configuration N times, alternating, and compare the fastest of each "
                              "(on a shared machine the minimum is the least disturbed run)")
-    parser.add_argument("--top", type=int, default=10, help="how many of the slowest properties to list")
+    parser.add_argument("--top", type=checks.at_least(0), default=10, help="how many of the slowest properties to list")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures as JSON")
 
 
 def main(args: argparse.Namespace) -> int:
     """Exit 1 when a run failed (its figures would not be the suite's), else 0."""
+    if args.json is not None:
+        outputs.check_file(args.json, "--json")
     require_bridge()
     import numpy
     import torch
 
     from bridgecheck.measure import run_suite, speedups
 
-    if args.repeat < 1:
-        raise UsageProblem(f"--repeat must be at least 1, got {args.repeat}")
-    if args.workers < 2:
-        raise UsageProblem(f"-n must be at least 2 to compare with the serial run, got {args.workers}")
-    if args.json is not None and not args.json.parent.is_dir():
-        raise UsageProblem(f"cannot write {args.json}: folder {args.json.parent} does not exist")
     profiles = args.profiles or ["ci", "dev"]
     print(f"bridgecheck bench: torch {torch.__version__}, numpy {numpy.__version__}, {os.cpu_count()} CPUs", flush=True)
     print(f"{'profile':<9}{'workers':>8}{'wall':>9}{'cpu':>9}{'examples':>10}{'per s':>8}{'tests':>7}  {'outcome':<10}load before/after")
@@ -81,7 +79,7 @@ def main(args: argparse.Namespace) -> int:
                 for p in slowest]
         ratios = [{"profile": sp.profile, "workers": sp.workers, "fastest": round(sp.fastest, 3),
                    "median": round(sp.median, 3)} for sp in found]
-        args.json.write_text(json.dumps({"torch": torch.__version__, "numpy": numpy.__version__, "cpus": os.cpu_count(),
-                                         "runs": figures, "speedups": ratios, "slowest": slow}, indent=1))
+        outputs.save(args.json, json.dumps({"torch": torch.__version__, "numpy": numpy.__version__, "cpus": os.cpu_count(),
+                                         "runs": figures, "speedups": ratios, "slowest": slow}, indent=1), "--json")
         print(f"wrote {args.json}")
     return 1 if failed else 0

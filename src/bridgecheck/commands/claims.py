@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bridgecheck import outputs
 from bridgecheck.claims.topics import TOPICS
 from bridgecheck.environment import require_bridge
-from bridgecheck.errors import UsageProblem
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,6 +34,8 @@ def main(args: argparse.Namespace) -> int:
     every check could reach a verdict. In GPU mode (``--require-cuda``) a CUDA claim left
     ``not checked`` is a failure too; without CUDA that mode refuses to start (exit 2).
     """
+    if args.markdown is not None:
+        outputs.check_file(args.markdown, "--markdown")
     require_bridge()
     from bridgecheck.commands.run import gpu_mode
 
@@ -45,16 +47,11 @@ def main(args: argparse.Namespace) -> int:
     from bridgecheck.claims import registry, render, runner
     from bridgecheck.claims.model import ERROR, NO_CUDA
 
-    if args.markdown is not None and not args.markdown.parent.is_dir():
-        raise UsageProblem(f"cannot write {args.markdown}: folder {args.markdown.parent} does not exist")
     entries = runner.run(registry.select(args.topic))
     print(render.table(entries))
     if args.markdown is not None:
         text = render.markdown(entries, torch_version=torch.__version__, numpy_version=numpy.__version__)
-        try:
-            args.markdown.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageProblem(f"cannot write {args.markdown}: {exc.strerror or exc}") from None
+        outputs.save(args.markdown, text, "--markdown")
         print(f"wrote {args.markdown}")
     failing = (ERROR, NO_CUDA) if strict else (ERROR,)
     return 1 if any(e.finding.verdict in failing for e in entries) else 0

@@ -1,7 +1,8 @@
 """``bridgecheck compare OLD NEW [--allow FILE]``: the upgrade gate.
 
 Prints every behaviour that differs between two reports; exit 1 when something regressed
-that the allow file does not accept, 0 otherwise, 2 on bad input. The rules are in
+that the allow file does not accept, 0 otherwise, 2 on bad input: a missing or damaged
+report, the same report twice, or a report whose run did not complete. The rules are in
 ``bridgecheck.compare``'s docstring and docs/report-schema.md.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from bridgecheck import compare
+from bridgecheck.commands import checks
 from bridgecheck.report import schema
 
 
@@ -23,8 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    old = schema.load(args.old)
-    new = schema.load(args.new)
+    checks.distinct([args.old, args.new], "report")
+    old = schema.load_complete(args.old)
+    new = schema.load_complete(args.new)
     allows = compare.load_allow(args.allow) if args.allow else []
     changes, note, unused = compare.compare(old, new, allows)
     print(compare.render(old, new, args.old, args.new, changes, note, unused))

@@ -13,14 +13,15 @@ import argparse
 import random
 from collections import defaultdict
 
+from bridgecheck.commands import checks
 from bridgecheck.environment import require_bridge
-from bridgecheck.errors import UsageProblem
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--runs", type=int, default=20, help="how many runs (default: 20)")
-    parser.add_argument("--profile", default="dev", help="Hypothesis profile (default: dev)")
-    parser.add_argument("-n", "--workers", type=int, default=2, help="xdist workers per run (default: 2; 0: serial)")
+    parser.add_argument("--runs", type=checks.at_least(1), default=20, help="how many runs (default: 20)")
+    parser.add_argument("--profile", default="dev", type=checks.profile, help="Hypothesis profile (default: dev)")
+    parser.add_argument("-n", "--workers", type=checks.workers(0), default=2,
+                        help="xdist workers per run (default: 2; 0: serial)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the seeds (default: random)")
 
 
@@ -29,8 +30,6 @@ def main(args: argparse.Namespace) -> int:
     require_bridge()
     from bridgecheck.measure import run_suite
 
-    if args.runs < 1:
-        raise UsageProblem(f"--runs must be at least 1, got {args.runs}")
     rng = random.Random(args.seed)
     failures: dict[str, list[tuple[int, dict]]] = defaultdict(list)
     broken = 0
@@ -44,11 +43,12 @@ def main(args: argparse.Namespace) -> int:
             failures[p["id"]].append((seed, p.get("failure") or {}))
         counts = run.report.get("run", {}).get("counts", {})
         summary = ", ".join(f"{n} {o}" for o, n in counts.items() if n) or f"no report (exit {run.exit_status})"
-        if not run.properties:
+        incomplete = not run.properties or run.report.get("complete") is False
+        if incomplete:
             broken += 1
         print(f"run {i:>3}/{args.runs} seed {seed:>10}: {run.wall_s:6.1f}s  {summary}  "
               f"(load {run.load_before:.1f}/{run.load_after:.1f})", flush=True)
-        if not run.properties:
+        if incomplete:
             print("    " + run.output_tail[-800:].replace("\n", "\n    "))
     print()
     if not failures and not broken:
@@ -64,5 +64,5 @@ def main(args: argparse.Namespace) -> int:
                 print(f"    repro: {failure['repro'][:300]}")
         print(f"  replay: BRIDGECHECK_PROFILE={args.profile} python -m pytest '{nodeid}' --hypothesis-seed={seen[0][0]}")
     if broken:
-        print(f"{broken} run(s) ended without a report")
+        print(f"{broken} run(s) did not complete (no report, or an incomplete one)")
     return 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bridgecheck import matrix
-from bridgecheck.errors import UsageProblem
+from bridgecheck import matrix, outputs
+from bridgecheck.commands import checks
 from bridgecheck.report import schema
 
 
@@ -16,13 +16,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    loaded = [(name, schema.load(name)) for name in args.reports]
-    page = matrix.render(loaded)
+    """Refuses (exit 2) before reading anything: a report given twice, an output path that
+    is one of the reports or cannot be written; then any report that is damaged or whose run
+    did not complete."""
     out = Path(args.output)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise UsageProblem(f"{out}: cannot write: {exc.strerror or exc}") from None
+    checks.distinct(args.reports, "report")
+    checks.not_an_input(out, args.reports, "-o")
+    outputs.check_file(out, "-o")
+    loaded = [(name, schema.load_complete(name)) for name in args.reports]
+    page = matrix.render(loaded)
+    outputs.save(out, page, "-o")
     print(f"bridgecheck matrix: wrote {out} ({len(loaded)} environment(s))")
     return 0

@@ -7,6 +7,8 @@ import os
 import time
 from pathlib import Path
 
+from bridgecheck import outputs
+from bridgecheck.commands import checks
 from bridgecheck.environment import require_bridge
 from bridgecheck.errors import UsageProblem
 
@@ -14,11 +16,11 @@ from bridgecheck.errors import UsageProblem
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("names", nargs="*", metavar="NAME",
                         help="mutants to run (shell patterns such as 'numpy-*'; default: all)")
-    parser.add_argument("-j", "--jobs", type=int, default=2, help="mutants run in parallel (default: 2)")
-    parser.add_argument("--profile", default="ci", help="Hypothesis profile (default: ci)")
+    parser.add_argument("-j", "--jobs", type=checks.workers(1), default=2, help="mutants run in parallel (default: 2)")
+    parser.add_argument("--profile", default="ci", type=checks.profile, help="Hypothesis profile (default: ci)")
     parser.add_argument("--fresh", action="store_true",
                         help="a new interpreter per mutant instead of forking a prewarmed one (slower)")
-    parser.add_argument("--timeout", type=float, default=900.0, help="seconds a mutant's run may take")
+    parser.add_argument("--timeout", type=checks.seconds, default=900.0, help="seconds a mutant's run may take")
     parser.add_argument("--logs", type=Path, metavar="DIR", help="keep each run's pytest output in DIR")
     parser.add_argument("--markdown", type=Path, metavar="PATH", help="also write the results as a Markdown table")
     parser.add_argument("--list", action="store_true", help="list the catalogue and exit")
@@ -26,14 +28,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Exit 0 when every applicable mutant was killed; 1 when one survived or a run broke."""
+    if args.markdown is not None:
+        outputs.check_file(args.markdown, "--markdown")
+    if args.logs is not None:
+        outputs.check_folder(args.logs, "--logs")
     require_bridge()
     from bridgecheck.mutants import runner
     from bridgecheck.mutants.runner import ERROR, SURVIVED
 
-    if args.markdown is not None and not args.markdown.parent.is_dir():
-        raise UsageProblem(f"cannot write {args.markdown}: folder {args.markdown.parent} does not exist")
-    if args.jobs < 1:
-        raise UsageProblem(f"-j must be at least 1, got {args.jobs}")
     try:
         mutants = runner.select(args.names)
     except LookupError as exc:
@@ -54,6 +56,6 @@ def main(args: argparse.Namespace) -> int:
     print(runner.summary(results))
     print(f"wall time {time.monotonic() - start:.1f}s; load average now {os.getloadavg()[0]:.1f}")
     if args.markdown is not None:
-        args.markdown.write_text(runner.markdown(results), encoding="utf-8")
+        outputs.save(args.markdown, runner.markdown(results), "--markdown")
         print(f"wrote {args.markdown}")
     return 1 if any(r.verdict in (SURVIVED, ERROR) for r in results) else 0

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from bridgecheck.mutants.catalogue import CATALOGUE, Mutant, NotApplicable
+from bridgecheck.outputs import write_atomic
 
 MUTANT_ENV = "BRIDGECHECK_MUTANT"
 REPORT_ENV = "BRIDGECHECK_MUTANT_REPORT"
@@ -95,7 +96,7 @@ def apply_from_env() -> Mutant | None:
 def _write_report(**data) -> None:
     path = os.environ.get(REPORT_ENV)
     if path:
-        Path(path).write_text(json.dumps(data), encoding="utf-8")
+        write_atomic(path, json.dumps(data))  # the runner never reads half a report
 
 
 # --- pytest plugin -------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from typing import Callable, Iterable
 
 from bridgecheck.mutants.apply import MUTANT_ENV, NOT_APPLICABLE_EXIT, REPORT_ENV, SITE_DIR
 from bridgecheck.mutants.catalogue import CATALOGUE, Mutant
+from bridgecheck.outputs import write_atomic
 
 KILLED, SURVIVED, NOT_APPLICABLE, ERROR = "killed", "survived", "not applicable", "error"
 
@@ -150,6 +151,12 @@ def _start(mutant: Mutant, args: list[str], root: Path, profile: str | None, fre
             os.environ.clear()
             os.environ.update(env)
             tempfile.tempdir = str(workdir)
+            # Hypothesis fixed its storage folder (.hypothesis/, where it caches constants)
+            # from the working directory when this process imported it: the user's folder.
+            # Point it at the clone's, where a run of the suite from the clone keeps it.
+            from hypothesis.configuration import set_hypothesis_home_dir
+
+            set_hypothesis_home_dir(root / ".hypothesis")
             import pytest
 
             code = int(pytest.main(args))
@@ -176,8 +183,7 @@ def _finish(child: _Child, status: int, keep_logs: Path | None) -> Result:
     report = json.loads(report_path.read_text()) if report_path.exists() else None
     log = (child.workdir / "log.txt").read_text(errors="replace")
     if keep_logs is not None:
-        keep_logs.mkdir(parents=True, exist_ok=True)
-        (keep_logs / f"{child.mutant.name}.log").write_text(log)
+        write_atomic(keep_logs / f"{child.mutant.name}.log", log)
     shutil.rmtree(child.workdir, ignore_errors=True)
     return classify(child.mutant.name, code, seconds, report, log)
 

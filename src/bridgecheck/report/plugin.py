@@ -14,13 +14,14 @@ serial start-up and teardown to every parallel run.
 from __future__ import annotations
 
 import json
-import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from bridgecheck.errors import UsageProblem
+from bridgecheck.outputs import check_file, write_atomic
 from bridgecheck.report import env as environment
 from bridgecheck.report import failure as failures
 from bridgecheck.report.schema import OUTCOMES, SCHEMA_VERSION
@@ -81,6 +82,7 @@ class Collector:
     def __init__(self) -> None:
         self.entries: dict[str, dict] = {}
         self.collection_errors: dict[str, str] = {}
+        self.collected: set[str] = set()  # node ids selected to run (after -k/-m/deselection)
 
     def _set(self, entry: dict, outcome: str) -> None:
         if entry["outcome"] is None or _RANK[outcome] > _RANK[entry["outcome"]]:
@@ -119,6 +121,14 @@ class Collector:
             tail = "\n".join(text.strip("\n").splitlines()[-failures.MESSAGE_LINES:])
             self.collection_errors.setdefault(report.nodeid, tail[-failures.MESSAGE_CHARS:])
 
+    def complete(self, exitstatus: int | None) -> bool:
+        """The run completed: something was collected, every collected test reached a
+        verdict (a call, or a skip), nothing failed to import, pytest ended normally (tests
+        passed or failed; not interrupted, not an internal or usage error)."""
+        ran = {nodeid for nodeid, entry in self.entries.items() if entry["outcome"] is not None}
+        return (exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not self.collection_errors
+                and bool(self.collected) and self.collected <= ran)
+
     def properties(self) -> list[dict]:
         out = []
         for nodeid in sorted(self.entries):
@@ -136,6 +146,12 @@ class Collector:
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("bridgecheck_census") and not config.getoption("bridgecheck_report"):
         raise pytest.UsageError("--bridgecheck-census needs --bridgecheck-report PATH to write to")
+    target = config.getoption("bridgecheck_report")
+    if target and not _is_worker(config):
+        try:  # a folder, or a path below a file: say so now, not in a traceback at the end
+            check_file(Path(config.invocation_params.dir, target), "--bridgecheck-report")
+        except UsageProblem as exc:
+            raise pytest.UsageError(str(exc)) from None
     # Report hooks get no config argument: an object per config holds the collected state,
     # so in-process pytest runs (pytester) never mix their results.
     config.pluginmanager.register(Reporter(config), "bridgecheck-report-collector")
@@ -162,6 +178,11 @@ class Reporter:
         self.census_job = None
         self.census_error: str | None = None
         self.worker_environment: dict | None = None
+        self.kept: Path | None = None
+        self.interrupted = False
+
+    def pytest_keyboard_interrupt(self, excinfo) -> None:
+        self.interrupted = True
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         # The census runs in its own fresh interpreter, concurrently with the suite.
@@ -178,6 +199,13 @@ class Reporter:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         self.collector.add_collect(report)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.collector.collected.update(item.nodeid for item in session.items)
+
+    @pytest.hookimpl(optionalhook=True)  # an xdist hook: what a worker collected
+    def pytest_xdist_node_collection_finished(self, node, ids) -> None:
+        self.collector.collected.update(ids)
 
     @pytest.hookimpl(optionalhook=True)  # an xdist hook: absent without pytest-xdist
     def pytest_testnodedown(self, node, error) -> None:
@@ -198,6 +226,12 @@ class Reporter:
             config.workeroutput[ENVIRONMENT_KEY] = json.dumps(described, default=str)
             return
         path = Path(config.invocation_params.dir, target)
+        if self.interrupted or (path.exists() and not self.collector.complete(exitstatus)):
+            # An incomplete run never replaces a report: the earlier one stays whole. An
+            # interrupted one writes nothing at all (and imports nothing: an interrupt may
+            # have broken an import half-way, and torch imported again then can crash).
+            self.kept = path
+            return
         data = build_report(config, self.collector, self.started, exitstatus, self.worker_environment)
         if self.census_job is not None:
             try:
@@ -210,6 +244,9 @@ class Reporter:
         self.written = (path, data)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.kept is not None:
+            what = "left as it was" if self.kept.exists() else "not written"
+            terminalreporter.write_line(f"bridgecheck report: the run did not complete; {self.kept} {what}")
         if self.written is None:
             return
         path, data = self.written
@@ -246,12 +283,10 @@ def build_report(config: pytest.Config, collector: Collector, started: float, ex
         "properties": props,
         "collection_errors": [{"id": k, "message": v} for k, v in sorted(collector.collection_errors.items())],
         "census": None,
+        "complete": collector.complete(exitstatus),
     }
 
 
 def write_json(path: Path, data: dict) -> None:
     """Write atomically: a reader (or a crash mid-write) never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, indent=1, sort_keys=False) + "\n")

@@ -153,6 +153,41 @@ def check(data: Any) -> None:
     census = _need(data, "census", (dict, type(None)), "")
     if census is not None:
         _check_census(census)
+    if "complete" in data:  # absent in reports written before the field existed
+        _need(data, "complete", (bool,), "")
+
+
+def incomplete_reason(data: dict) -> str | None:
+    """Why the report's run did not complete, in words; None when it completed.
+
+    Reports written before the ``complete`` field existed are judged by what they record: a
+    collection error, an exit status other than 0 or 1 (pytest's: tests passed or failed), a
+    property the session interrupt left unrun, or no property at all make them incomplete."""
+    run, props = data.get("run", {}), data.get("properties", [])
+    why = []
+    if data.get("collection_errors"):
+        why.append(f"{len(data['collection_errors'])} module(s) failed to import")
+    if run.get("exit_status") not in (0, 1):
+        why.append(f"pytest exit status {run.get('exit_status')}")
+    unrun = sum(1 for p in props if p.get("skip_reason") == "not run (session interrupted)")
+    if unrun:
+        why.append(f"{unrun} properties not run")
+    if not props:
+        why.append("no properties")
+    if "complete" in data:
+        return None if data["complete"] else (", ".join(why) or "not every collected property ran")
+    return ", ".join(why) or None
+
+
+def load_complete(path: str | Path) -> dict:
+    """``load``, refusing a report whose run did not complete (one-line ``UsageProblem``):
+    comparing an aborted run would show every property it did not reach as a change."""
+    data = load(path)
+    reason = incomplete_reason(data)
+    if reason:
+        raise UsageProblem(f"{path}: the run that wrote this report did not complete ({reason}); "
+                           "use the report of a complete bridgecheck run")
+    return data
 
 
 def load(path: str | Path) -> dict:
