@@ -67,10 +67,11 @@ def small_arrays(draw, dtypes=TENSOR_DTYPES, max_dims: int = 2):
 
 @st.composite
 def small_scalars(draw, dtypes=SCALAR_DTYPES):
-    """A NumPy scalar of a small value; uint64 ones are non-negative (a wrapped -1 is 2**64 - 1,
-    beyond int64: ``test_numpy_integer_beyond_int64_is_refused_as_an_operand``)."""
+    """A NumPy scalar of a small value; unsigned ones are non-negative: a wrapped -3 is no
+    longer small (65533 is no float16; 2**64 - 3 is beyond int64, which
+    ``test_numpy_integer_beyond_int64_is_refused_as_an_operand`` covers)."""
     dtype = np.dtype(draw(st.sampled_from(dtypes)))
-    values = np.abs(_values(draw, 1)) if dtype == np.uint64 else _values(draw, 1)
+    values = np.abs(_values(draw, 1)) if dtype.kind == "u" else _values(draw, 1)
     return from_recipe("scalar", dtype=build.dtype_token(dtype), data=encode(values, dtype.name))
 
 

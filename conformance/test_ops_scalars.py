@@ -15,6 +15,8 @@ that does not fit int64 (``np.uint64(2**64 - 1)``) is refused, never wrapped.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -25,7 +27,7 @@ from bridgecheck import operations as ops
 from bridgecheck.cases import from_recipe
 from bridgecheck.contract import Call, expect, expect_refused, expect_returned, observe
 from bridgecheck.equality import arrays_bitwise_equal
-from conformance.operands import adapt, numpy_copy, small_scalars, small_tensors
+from conformance.operands import SCALAR_DTYPES, TENSOR_DTYPES, adapt, encode, numpy_copy, small_scalars, small_tensors
 
 #: Results no standard fixes: complex division and powers (torch and NumPy pick their own
 #: algorithms), float powers (libm and SLEEF differ in the last place).
@@ -97,6 +99,21 @@ def test_numpy_scalar_operand_acts_as_a_python_number(op, tensor_first, t, s):
     check_operator(operator_call(op, tensor_first, t, s), op, t.tensor, s.value, tensor_first)
 
 
+@pytest.mark.parametrize("op", list(ops.OPERATORS))
+def test_numpy_scalar_operand_grid(op):
+    """Every tensor dtype x NumPy scalar type, both orders, on fixed values: the rule is cheap
+    to check everywhere, and a drift in one pair (np.float64 with float32 tensors, say) is
+    too rare a draw for the property above at ``ci``."""
+    for tdtype in TENSOR_DTYPES:
+        for sdtype in SCALAR_DTYPES:
+            for tensor_first in (True, False):
+                t = from_recipe("tensor", dtype=tdtype, shape=(2,), data=encode([-2, 3], tdtype))
+                s = from_recipe("scalar", dtype=np.dtype(sdtype).str, data=encode([2], sdtype))
+                if _supported(t, s):
+                    t, s = adapt(t, op, right=not tensor_first), adapt(s, op, right=tensor_first)
+                    check_operator(operator_call(op, tensor_first, t, s), op, t.tensor, s.value, tensor_first)
+
+
 @pytest.mark.parametrize("op", list(ops.INPLACE))
 @given(t=small_tensors(), s=small_scalars())
 def test_inplace_operator_with_numpy_scalar_writes_into_the_tensor(op, t, s):
@@ -139,6 +156,10 @@ INT_ARGUMENTS = {
     "x.flatten(n)": lambda n: torch.zeros(2, 3, 1).flatten(n),
     "torch.full((n,), 1.0)": lambda n: torch.full((n,), 1.0),
 }
+def _named_s(code: str) -> str:
+    return re.sub(r"\bn\b", "s", code)
+
+
 INT_TYPES = ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64")
 
 
@@ -146,7 +167,7 @@ INT_TYPES = ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "ui
 @given(dtype=st.sampled_from(INT_TYPES), value=st.integers(0, 2))
 def test_numpy_integer_is_taken_as_the_int(code, dtype, value):
     s = from_recipe("scalar", dtype=np.dtype(dtype).str, data=np.array([value], dtype=dtype).tobytes().hex())
-    call = Call("torch int argument", code.replace("n", "s"), {"s": s}, {"argument": code})
+    call = Call("torch int argument", _named_s(code), {"s": s}, {"argument": code})
     result = observe(INT_ARGUMENTS[code], s.value)
     same = observe(INT_ARGUMENTS[code], value)  # the same call with the Python int
     expect(call, "raises", result.kind, same.kind, detail=result.message[:200])
@@ -165,7 +186,7 @@ OVERFLOWING = {"np.uint64(2**64 - 1)": np.uint64(2**64 - 1), "np.uint64(2**63)":
 @pytest.mark.parametrize("code", list(INT_ARGUMENTS))
 def test_numpy_integer_beyond_int64_is_refused_as_an_int(name, code):
     s = from_recipe("scalar", dtype="<u8", data=OVERFLOWING[name].tobytes().hex())
-    call = Call("torch int argument", code.replace("n", "s"), {"s": s}, {"argument": code})
+    call = Call("torch int argument", _named_s(code), {"s": s}, {"argument": code})
     expect_refused(call, observe(INT_ARGUMENTS[code], s.value), "verflow")
 
 

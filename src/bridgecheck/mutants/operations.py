@@ -1,0 +1,128 @@
+"""Mutants of the bridge in operations: NumPy scalars and arrays as operands, ufuncs on
+tensors, indexing (registered into ``catalogue.CATALOGUE``; same conventions as there).
+
+Each replaces one Tensor operator or method and changes only calls whose other operand comes
+from NumPy, so the library's own tensor arithmetic is untouched.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from bridgecheck.mutants.catalogue import mutant
+
+_INT64_MAX = 2**63 - 1
+
+
+def _numpy_other(original, change, when=lambda self, other: isinstance(other, np.generic)):
+    """``original(self, other)`` whose result passes through ``change(result, self, other)``
+    where ``when(self, other)`` holds."""
+
+    def mutated(self, other, *args, **kwargs):
+        out = original(self, other, *args, **kwargs)
+        return change(out, self, other) if when(self, other) else out
+
+    return mutated
+
+
+def _numpy_operand(original, change, when):
+    """``original(self, change(other))`` where ``when(self, other)`` holds."""
+
+    def mutated(self, other, *args, **kwargs):
+        return original(self, change(other) if when(self, other) else other, *args, **kwargs)
+
+    return mutated
+
+
+# --- NumPy scalars as operands (conformance/test_ops_scalars.py) ----------------------------
+
+
+@mutant("torch.Tensor.__rmul__", shows="(np.float64(2) * torch.ones(2)).dtype == torch.float64",
+        first="test_numpy_scalar_operand_grid[*]")
+def rmul_numpy_float64_promotes_to_double(rmul):
+    """np.float64(2) * t gives a float64 tensor: the NumPy scalar's dtype takes part in promotion."""
+    return _numpy_other(rmul, lambda out, t, s: out.to(torch.float64),
+                        when=lambda t, s: isinstance(s, np.float64) and t.dtype == torch.float32)
+
+
+@mutant("torch.Tensor.__mul__", shows="not (torch.ones(2, requires_grad=True) * np.float32(2)).requires_grad",
+        first="test_numpy_scalar_operand_acts_as_a_python_number[*]")
+def mul_numpy_scalar_drops_requires_grad(mul):
+    """t * np.float32(2) detaches the result: requires_grad is lost with a NumPy scalar operand."""
+    return _numpy_other(mul, lambda out, t, s: out.detach())
+
+
+@mutant("torch.Tensor.__add__", shows="(torch.ones(2, dtype=torch.int8) + np.int64(1)).dtype == torch.int64",
+        first="test_numpy_scalar_operand_acts_as_a_python_number[+]")
+def add_numpy_integer_widens(add):
+    """t + np.int64(1) on a small integer tensor gives int64: NumPy integers promote like 1-element tensors."""
+    return _numpy_other(add, lambda out, t, s: out.to(torch.promote_types(out.dtype, torch.from_numpy(np.asarray(s)).dtype)),
+                        when=lambda t, s: isinstance(s, np.integer) and not t.dtype.is_floating_point and not t.dtype.is_complex)
+
+
+@mutant("torch.Tensor.__rsub__", shows="(np.float32(3) - torch.ones(1)).item() == -2",
+        first="test_numpy_scalar_operand_acts_as_a_python_number[-]")
+def rsub_numpy_scalar_swaps_operands(rsub):
+    """np.float32(3) - t computes t - 3: the reflected operator forgets the order."""
+    return lambda self, other, *a, **k: (self - other) if isinstance(other, np.generic) else rsub(self, other, *a, **k)
+
+
+@mutant("torch.Tensor.__floordiv__", shows="(torch.tensor([-3]) // np.int64(2)).item() == -1",
+        first="test_numpy_scalar_operand_acts_as_a_python_number[//]")
+def floordiv_numpy_integer_truncates(floordiv):
+    """t // np.int64(2) rounds toward zero instead of flooring (the pre-1.13 floor_divide)."""
+    return lambda self, other: (torch.div(self, int(other), rounding_mode="trunc")
+                                if isinstance(other, np.integer) else floordiv(self, other))
+
+
+@mutant("torch.Tensor.__lt__", shows="(torch.ones(2) < np.float64(2)).dtype == torch.uint8",
+        first="test_numpy_scalar_operand_acts_as_a_python_number[<]")
+def lt_numpy_scalar_gives_uint8(lt):
+    """t < np.float64(2) gives a uint8 tensor instead of bool (the legacy byte masks)."""
+    return _numpy_other(lt, lambda out, t, s: out.to(torch.uint8))
+
+
+@mutant("torch.Tensor.__iadd__", shows="(t := torch.zeros(1)).__iadd__(np.float32(1)) is not t",
+        first="test_inplace_operator_with_numpy_scalar_writes_into_the_tensor[+]")
+def iadd_numpy_scalar_rebinds(iadd):
+    """t += np.float32(1) returns a new tensor instead of writing into t."""
+    return lambda self, other: (self + other) if isinstance(other, np.generic) else iadd(self, other)
+
+
+@mutant("torch.Tensor.diag", shows="outcome(lambda: torch.ones(3).diag(np.uint64(2**64 - 1))) == 'returned'",
+        first="test_numpy_integer_beyond_int64_is_refused_as_an_int[x.diag(n)")
+def diag_wraps_numpy_uint64(diag):
+    """Tensor.diag(np.uint64(2**64 - 1)) wraps the argument to -1 instead of refusing it."""
+    return _numpy_operand(diag, lambda n: int(n) - 2**64,
+                          when=lambda t, n: isinstance(n, np.unsignedinteger) and int(n) > _INT64_MAX)
+
+
+@mutant("torch.Tensor.mean", shows="torch.ones(2, 3).mean(dim=np.int64(1)).shape == ()",
+        first="test_numpy_integer_is_taken_as_the_int[x.mean(dim=n)]")
+def mean_ignores_numpy_dim(mean):
+    """Tensor.mean(dim=np.int64(1)) reduces over every dimension: a NumPy integer dim is dropped."""
+
+    def mutated(self, *args, **kwargs):
+        if isinstance(kwargs.get("dim"), np.integer):
+            del kwargs["dim"]
+        return mean(self, *args, **kwargs)
+
+    return mutated
+
+
+# --- known deviations fixed upstream: the suite must notice ---------------------------------
+
+
+@mutant("torch.Tensor.__add__", shows="(torch.tensor([1], dtype=torch.int32) + np.True_).dtype == torch.int32",
+        first="test_deviation_witness[numpy-bool-operand-read-as-float]")
+def add_reads_numpy_bool_as_bool(add):
+    """t + np.True_ reads the NumPy bool as a bool (upstream fixes numpy-bool-operand-read-as-float)."""
+    return _numpy_operand(add, bool, when=lambda t, s: isinstance(s, np.bool_))
+
+
+@mutant("torch.Tensor.__eq__", shows="not bool(torch.tensor(1, dtype=torch.complex64) == np.complex64(1 + 3j))",
+        first="test_deviation_witness[numpy-complex64-operand-drops-imaginary-part]")
+def eq_keeps_numpy_complex64_imaginary_part(eq):
+    """t == np.complex64(1+3j) compares the whole complex number (upstream fixes pytorch#43579)."""
+    return _numpy_operand(eq, complex, when=lambda t, s: isinstance(s, np.complex64))
