@@ -126,3 +126,40 @@ def add_reads_numpy_bool_as_bool(add):
 def eq_keeps_numpy_complex64_imaginary_part(eq):
     """t == np.complex64(1+3j) compares the whole complex number (upstream fixes pytorch#43579)."""
     return _numpy_operand(eq, complex, when=lambda t, s: isinstance(s, np.complex64))
+
+
+# --- NumPy ufuncs on tensors (conformance/test_ops_ufuncs.py) -------------------------------
+
+
+@mutant("torch.Tensor.__array_wrap__", shows="type(np.sin(torch.zeros(2))) is np.ndarray",
+        first="test_unary_ufunc_on_tensor_gives_the_numpy_result_as_a_tensor[sin]")
+def array_wrap_returns_ndarray(array_wrap):
+    """Tensor.__array_wrap__ returns NumPy's array: np.sin(t) is an ndarray, not a Tensor."""
+    return lambda self, array, *args, **kwargs: array
+
+
+@mutant("torch.Tensor.__array_wrap__", shows="np.sin(torch.zeros(2)).dtype == torch.float64",
+        first="test_unary_ufunc_on_tensor_gives_the_numpy_result_as_a_tensor[sin]")
+def array_wrap_widens_to_double(array_wrap):
+    """Tensor.__array_wrap__ gives float64 tensors for float32 results (a cast in the wrapper)."""
+
+    def mutated(self, array, *args, **kwargs):
+        out = array_wrap(self, array, *args, **kwargs)
+        return out.double() if out.dtype == torch.float32 else out
+
+    return mutated
+
+
+@mutant("torch.Tensor.__array_wrap__", shows="np.isnan(torch.zeros(2)).dtype == torch.bool",
+        first="test_deviation_witness[array-wrap-bool-as-uint8]")
+def array_wrap_keeps_bool(array_wrap):
+    """Tensor.__array_wrap__ keeps bool results bool (upstream fixes array-wrap-bool-as-uint8)."""
+    return lambda self, array, *args, **kwargs: (torch.from_numpy(array) if array.dtype == np.bool_
+                                                 else array_wrap(self, array, *args, **kwargs))
+
+
+@mutant("torch.Tensor.__array__", shows="outcome(lambda: np.sin(torch.zeros(2, requires_grad=True))) == 'returned'",
+        first="test_ufunc_refuses_tensor_requiring_grad_like_numpy")
+def array_detaches_requires_grad(array):
+    """Tensor.__array__ silently detaches tensors that require grad, so ufuncs accept them."""
+    return lambda self, *args, **kwargs: array(self.detach() if self.requires_grad else self, *args, **kwargs)
