@@ -163,3 +163,47 @@ def array_wrap_keeps_bool(array_wrap):
 def array_detaches_requires_grad(array):
     """Tensor.__array__ silently detaches tensors that require grad, so ufuncs accept them."""
     return lambda self, *args, **kwargs: array(self.detach() if self.requires_grad else self, *args, **kwargs)
+
+
+# --- tensor <-> ndarray operators (conformance/test_ops_mixed.py) ----------------------------
+
+
+@mutant("torch.Tensor.__mul__", shows="(torch.ones(2, dtype=torch.int64) * np.ones(2, np.float32)).dtype == torch.float32",
+        first="test_operator_with_ndarray_grid[*]")
+def mul_ndarray_uses_torch_promotion(mul):
+    """t * a converts the array and promotes like torch (int64 x float32 gives float32, NumPy float64)."""
+    return lambda self, other: mul(self, torch.from_numpy(other)) if isinstance(other, np.ndarray) else mul(self, other)
+
+
+@mutant("torch.Tensor.__eq__", shows="type(torch.ones(2) == np.ones(2)) is bool",
+        first="test_operator_with_ndarray_grid[==]")
+def eq_ndarray_falls_back_to_identity(eq):
+    """t == a declines the ndarray, so Python answers with identity (one bool, like t != a today)."""
+    return lambda self, other: NotImplemented if isinstance(other, np.ndarray) else eq(self, other)
+
+
+@mutant("torch.Tensor.__ne__", shows="type(torch.ones(2) != np.ones(2)) is not bool",
+        first="test_deviation_witness[tensor-ne-ndarray-is-a-python-bool]")
+def ne_ndarray_elementwise(ne):
+    """t != a is elementwise (upstream fixes tensor-ne-ndarray-is-a-python-bool)."""
+    return lambda self, other: torch.from_numpy(np.not_equal(self.numpy(force=True), other)) if isinstance(other, np.ndarray) else ne(self, other)
+
+
+@mutant("torch.Tensor.__radd__", shows="outcome(lambda: np.ones(2) + torch.ones(2)) == 'returned'",
+        first="test_deviation_witness[ndarray-first-operator-declines-tensor]")
+def radd_accepts_ndarray(radd):
+    """a + t computes instead of raising TypeError (upstream fixes ndarray-first-operator-declines-tensor)."""
+    return lambda self, other, *a, **k: np.add(other, self) if isinstance(other, np.ndarray) else radd(self, other, *a, **k)
+
+
+@mutant("torch.Tensor.__iadd__", shows="(t := torch.zeros(2)).__iadd__(np.ones(2, np.float32)) is t",
+        first="test_deviation_witness[tensor-inplace-with-ndarray-rebinds]")
+def iadd_ndarray_in_place(iadd):
+    """t += a writes into t (upstream fixes tensor-inplace-with-ndarray-rebinds)."""
+
+    def mutated(self, other):
+        if isinstance(other, np.ndarray):
+            return self.add_(torch.from_numpy(np.ascontiguousarray(other)))
+        return iadd(self, other)
+
+    return mutated
