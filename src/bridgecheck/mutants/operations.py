@@ -207,3 +207,26 @@ def iadd_ndarray_in_place(iadd):
         return iadd(self, other)
 
     return mutated
+
+
+# --- indexing across the bridge (conformance/test_ops_indexing.py) ---------------------------
+
+
+@mutant("torch.Tensor.__getitem__", shows="torch.arange(3.0)[np.array([0, 2, 1])].tolist() == [1.0, 2.0]",
+        first="test_tensor_indexed_by_numpy_selects_what_numpy_selects[x[i]]")
+def getitem_numpy_int_array_as_mask(getitem):
+    """t[int ndarray] reads every NumPy integer array as a byte mask (the uint8 rule, widened)."""
+
+    def mutated(self, index):
+        if isinstance(index, np.ndarray) and index.dtype.kind in "iu":
+            index = index.astype(bool)
+        return getitem(self, index)
+
+    return mutated
+
+
+@mutant("torch.Tensor.__setitem__", shows="outcome(lambda: torch.zeros(4).__setitem__(slice(None), np.ones(4))) == 'returned'",
+        first="test_deviation_witness[setitem-refuses-numpy-values]")
+def setitem_accepts_ndarray(setitem):
+    """t[:] = ndarray stores the array's values (upstream fixes setitem-refuses-numpy-values)."""
+    return lambda self, index, value: setitem(self, index, torch.from_numpy(value) if isinstance(value, np.ndarray) else value)
