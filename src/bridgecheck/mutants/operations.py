@@ -230,3 +230,19 @@ def getitem_numpy_int_array_as_mask(getitem):
 def setitem_accepts_ndarray(setitem):
     """t[:] = ndarray stores the array's values (upstream fixes setitem-refuses-numpy-values)."""
     return lambda self, index, value: setitem(self, index, torch.from_numpy(value) if isinstance(value, np.ndarray) else value)
+
+
+# --- sequences of NumPy values (conformance/test_ops_sequences.py) ---------------------------
+
+
+@mutant("torch.tensor", shows="torch.tensor([np.ones(1, np.int64), np.ones(1, np.float32)]).dtype == torch.float64",
+        first="test_sequence_of_numpy_values_promotes_like_torch[torch.tensor]")
+def tensor_sequence_promotes_like_numpy(tensor):
+    """torch.tensor([ndarray, ...]) stacks with np.array first, so dtypes promote like NumPy's."""
+
+    def mutated(data, *args, **kwargs):
+        if isinstance(data, (list, tuple)) and any(isinstance(x, (np.ndarray, np.generic)) for x in data) and not args and not kwargs:
+            return tensor(np.array(data))
+        return tensor(data, *args, **kwargs)
+
+    return mutated
