@@ -246,3 +246,27 @@ def tensor_sequence_promotes_like_numpy(tensor):
         return tensor(data, *args, **kwargs)
 
     return mutated
+
+
+# --- the DataLoader path (conformance/test_ops_dataloader.py) --------------------------------
+
+
+@mutant("torch.utils.data.default_collate", shows="torch.utils.data.default_collate([np.float32(1)]).dtype == torch.float64",
+        first="test_default_collate_keeps_numpy_scalar_dtype")
+def default_collate_widens_numpy_scalars(default_collate):
+    """default_collate turns a batch of NumPy float scalars into float64 (collated as Python floats)."""
+
+    def mutated(batch):
+        out = default_collate(batch)
+        if isinstance(batch, list) and batch and isinstance(batch[0], np.floating):
+            return out.double()
+        return out
+
+    return mutated
+
+
+@mutant("torch.utils.data.default_convert", shows="not shares(a := np.arange(3.0), torch.utils.data.default_convert(a))",
+        first="test_default_convert_shares_the_array")
+def default_convert_copies(default_convert):
+    """default_convert copies NumPy arrays (torch.tensor instead of torch.as_tensor)."""
+    return lambda data: torch.tensor(data) if isinstance(data, np.ndarray) and data.dtype.kind in "biufc" else default_convert(data)
