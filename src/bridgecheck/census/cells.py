@@ -5,7 +5,9 @@ Two directions:
 - ``array->torch``: NumPy dtype x array layout kind (the layouts of ``build.array``) x the
   ndarray-consuming bridge functions;
 - ``tensor->numpy``: torch dtype x tensor state (views, autograd, device, sparse layouts) x
-  the tensor-exporting functions.
+  the tensor-exporting functions;
+- ``operations``: torch dtype x NumPy scalar, array or nothing x operator or ufunc
+  (``census/operations.py``).
 
 Inputs are built from fixed recipes and fixed data by ``bridgecheck.build``: the same cell is
 the same call on every run and every machine. This module imports torch; only the census
@@ -26,6 +28,7 @@ import numpy as np
 import torch
 
 from bridgecheck import build, dtypes, memory
+from bridgecheck.census import operations
 
 ARRAY_TO_TORCH = "array->torch"
 TENSOR_TO_NUMPY = "tensor->numpy"
@@ -197,6 +200,7 @@ def all_cells() -> list[Cell]:
                 Cell(fn, dt, st, TENSOR_TO_NUMPY) for st in states if can_grad or st not in GRAD_STATES
             )
         cells.extend(Cell(fn, q, "contiguous", TENSOR_TO_NUMPY) for q in QUANTIZED)
+    cells.extend(operations.cells(Cell))
     return cells
 
 
@@ -252,23 +256,26 @@ def observe(cell: Cell) -> dict:
         # Builders may warn (np.matrix is pending deprecation): that is not the call's doing.
         warnings.simplefilter("ignore")
         try:
-            given = build_array(cell) if cell.direction == ARRAY_TO_TORCH else build_tensor(cell)
+            if cell.direction == operations.OPERATIONS:
+                given, fn = None, operations.make_call(cell)
+            else:
+                given = build_array(cell) if cell.direction == ARRAY_TO_TORCH else build_tensor(cell)
+                fn = ARRAY_FUNCTIONS.get(cell.function) or TENSOR_FUNCTIONS[cell.function]
         except Exception as exc:  # noqa: BLE001 - an unbuildable input is itself a fact
             out["exception"] = f"input:{type(exc).__name__}"
             out["message"] = clean_message(exc)
             return out
-    fn = ARRAY_FUNCTIONS.get(cell.function) or TENSOR_FUNCTIONS[cell.function]
     grad_mode = torch.no_grad() if cell.input.endswith("+no_grad") else contextlib.nullcontext()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             with grad_mode:
-                value = fn(given)
+                value = fn() if given is None else fn(given)
         except Exception as exc:  # noqa: BLE001 - the exception is the observation
             out["exception"] = type(exc).__name__
             out["message"] = clean_message(exc)
         else:
-            out["result_dtype"] = _result_dtype(value)
+            out["result_dtype"] = operations.result_dtype(value) if given is None else _result_dtype(value)
             out["aliases"] = _aliases(cell, given, value)
     out["warnings"] = sorted({w.category.__name__ for w in caught})
     if not out["message"] and caught:

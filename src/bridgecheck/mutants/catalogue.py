@@ -788,3 +788,8 @@ def np_from_dlpack_ignores_copy(from_dlpack):
 def dlpack_exports_requires_grad(dlpack):
     """Tensor.__dlpack__ exports tensors that require grad instead of refusing them."""
     return _changing_input(dlpack, lambda t: t.detach(), when=lambda t: t.requires_grad)
+
+
+# --- operations across the bridge: a module of their own, registered here -------------------
+
+from bridgecheck.mutants import operations as _operations  # noqa: E402,F401 - registers on import
