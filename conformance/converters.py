@@ -22,8 +22,7 @@ import numpy as np
 import torch
 
 from bridgecheck.contract import Call
-from bridgecheck.versions import torch_version
-from packaging.version import Version
+from bridgecheck.versions import gate
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def converter(code: str) -> Converter:
 
 
 def _dlpack_copy_kw() -> bool:
-    return torch_version() >= Version("2.9")
+    return gate("torch-from-dlpack-copy")
 
 
 CONVERTERS: tuple[Converter, ...] = (

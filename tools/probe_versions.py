@@ -445,6 +445,50 @@ def _():
     return outcome(lambda: np.from_dlpack(t), lambda r: f"ok: {r.dtype}")
 
 
+def _float8(name="float8_e4m3fn"):
+    return torch.zeros(3, dtype=getattr(torch, name))
+
+
+@probe("np_from_dlpack.float8_e4m3fn")
+def _():
+    """Who refuses a dtype NumPy lacks: torch's producer (RuntimeError < 2.9, BufferError in
+    2.9) or NumPy's consumer (RuntimeError "Unsupported dtype")."""
+    return outcome(lambda: np.from_dlpack(_float8()), lambda r: f"ok: {r.dtype}")
+
+
+@probe("Tensor.__dlpack__.float8_e4m3fn")
+def _():
+    return outcome(lambda: _float8().__dlpack__(), lambda r: "ok: exported")
+
+
+@probe("np_from_dlpack.float8_e8m0fnu")
+def _():
+    return outcome(lambda: np.from_dlpack(_float8("float8_e8m0fnu")), lambda r: f"ok: {r.dtype}")
+
+
+@probe("np_from_dlpack.copy_False")
+def _():
+    t = torch.arange(3.)
+    return outcome_and_warnings(lambda: np.from_dlpack(t, copy=False),
+                                lambda r: f"ok: alias={ptr_np(r) == t.data_ptr()} writeable={r.flags.writeable}")
+
+
+@probe("np_from_dlpack.signature")
+def _():
+    return signature_of(np.from_dlpack)
+
+
+@probe("Tensor.__dlpack__.dl_device_kw")
+def _():
+    """The DLPack 1.0 keywords a consumer passes (NumPy >= 2.1 with copy= or device=)."""
+    return outcome(lambda: torch.arange(3.).__dlpack__(dl_device=(1, 0)), lambda r: "ok")
+
+
+@probe("Tensor.__dlpack__.copy_kw")
+def _():
+    return outcome(lambda: torch.arange(3.).__dlpack__(copy=False), lambda r: "ok")
+
+
 @probe("ndarray.__dlpack__.readonly_unversioned")
 def _():
     """NumPy-side: unversioned export of a read-only array (what pre-2.9 torch asks for)."""
@@ -890,6 +934,7 @@ def main(argv=None):
         result["probes"][name] = run_one(fn, ns.timeout)
     text = json.dumps(result, indent=1, sort_keys=False)
     if ns.out:
+        os.makedirs(os.path.dirname(os.path.abspath(ns.out)), exist_ok=True)
         with open(ns.out, "w") as f:
             f.write(text + "\n")
     else:

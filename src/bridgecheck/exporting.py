@@ -58,9 +58,10 @@ DLPACK_REFUSALS: dict[str, Refusal] = {
     "layout": Refusal("layout", BufferError, "layout other than torch.strided"),
     "device": Refusal("device", BufferError, "Cannot pack tensors on meta"),
     "quantized": Refusal("quantized", BufferError, "QUInt/QInt types are not supported by dlpack"),
-    # Whose refusal it is depends on the version: torch < 2.9 refuses float8 itself ("float8
-    # types are not supported by dlpack"), later torch exports it and NumPy refuses
-    # ("Unsupported dtype in DLTensor"). Both RuntimeError; no message is promised.
+    # Whose refusal it is depends on the version (probe np_from_dlpack.float8_e4m3fn): torch
+    # < 2.9 refuses float8 itself with RuntimeError, torch 2.9 with BufferError (entry
+    # dlpack-float8-refused-by-torch-2.9), torch >= 2.10 exports it and NumPy refuses with
+    # RuntimeError ("Unsupported dtype in DLTensor"). No message is promised.
     "dtype": Refusal("dtype", RuntimeError, ""),
 }
 
