@@ -747,6 +747,25 @@ def _():
     return outcome(lambda: t.numpy(force=True), lambda r: f"ok: alias={ptr_np(r) == t.data_ptr()}")
 
 
+@probe("Tensor.numpy.force_sparse_meta")
+def _():
+    """numpy(force=True) checks the layout before it would move or copy anything."""
+    t = torch.zeros(2).to_sparse().to("meta")
+    return outcome(lambda: t.numpy(force=True), lambda r: "ok")
+
+
+@probe("Tensor.tolist.quantized")
+def _():
+    t = torch.quantize_per_tensor(torch.tensor([1.0, 2.0]), 0.5, 1, torch.qint8)
+    return outcome(lambda: t.tolist(), lambda r: f"ok: {r}")
+
+
+@probe("asarray.0d_copy_True_dtype")
+def _():
+    a = np.array(1.0)
+    return outcome(lambda: torch.asarray(a, dtype=torch.float32, copy=True), lambda r: f"ok: {tdesc(r)}")
+
+
 @probe("Tensor.numpy.requires_grad_msg")
 def _():
     t = torch.arange(3.).requires_grad_()

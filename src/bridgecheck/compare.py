@@ -21,14 +21,31 @@ is gone. Everything else (exception type changes, raise -> return, warnings appe
 going, unbuildable inputs, cells in one report only) is a **change**: shown, not fatal.
 Properties pin the behaviours that matter; the census is a wide net for noticing movement.
 
+**not applicable** (never fails the gate): the call does not exist in one of the two
+versions: a property skipped there by its version gate (``versions.GATES``; the skip reason
+starts "not applicable: needs torch ...") or a census cell whose call raises TypeError for an
+unknown keyword. A property that fails in NEW where the call did not exist in OLD is shown
+here with NEW's failure: it is no bridge regression.
+
+A crash is called fixed only for the whole element-count class: where the census observes an
+input kind at several element counts (``signature.COUNTED``: a vectorised loop's tail), "no
+longer crashes" needs every count to stop crashing in NEW, and both reports to have the counts.
+
+Census changes that a property change already describes (the cells named by the ``census``
+globs of a deviations.toml entry seen by that property in OLD or NEW) are folded into that
+property change with its verdict, so one behaviour is described once.
+
+The output leads with counts by verdict and the top changes by function, details after.
 An allow file (TOML, see ``load_allow``) turns listed regressions into allowed ones.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import re
 import sys
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bridgecheck.census import signature as sig
@@ -53,6 +70,8 @@ class Change:
     why: str
     detail: list[str]
     allowed: str | None = None  # the allow entry's reason
+    function: str = ""  # the bridge function, for the summary
+    folded: list[str] = field(default_factory=list)  # census cells this property change describes
 
     @property
     def blocking(self) -> bool:
@@ -68,6 +87,15 @@ class Allow:
 
 # --- properties --------------------------------------------------------------------------------
 
+#: A skip by a version gate (``versions.skip_reason``; reports before the prefix lack it).
+_GATE_SKIP = re.compile(r"^(?:not applicable: )?needs torch \S+, numpy \S+ \(installed: ")
+
+
+def not_applicable(entry: dict | None) -> bool:
+    """The property's call does not exist in that report's versions (skipped by its gate)."""
+    return bool(entry and entry["outcome"] == "skipped" and _GATE_SKIP.match(entry.get("skip_reason") or ""))
+
+
 def property_verdict(old: dict | None, new: dict | None) -> tuple[str, str] | None:
     """``(verdict, why)`` for one property, or None when nothing changed."""
     o = old["outcome"] if old else None
@@ -77,6 +105,10 @@ def property_verdict(old: dict | None, new: dict | None) -> tuple[str, str] | No
         if o == "known-deviation" and old["deviations"]["seen"] != new["deviations"]["seen"]:
             return "change", "another known deviation applies"
         return None
+    if not_applicable(old) or not_applicable(new):
+        side = "OLD" if not_applicable(old) else "NEW"
+        fails = " (fails in NEW)" if side == "OLD" and n in FAILING else ""
+        return "not-applicable", f"the call does not exist in {side}{fails}"
     if n is None:
         return ("regression", "property missing from NEW") if observed(o) else ("change", "property gone")
     if n == "skipped":
@@ -117,6 +149,16 @@ def _outcome_text(entry: dict | None) -> str:
     return entry["outcome"]
 
 
+_CALL_PARAM = re.compile(r"\[((?:torch|np|Tensor)[\w.]*)")
+
+
+def property_function(ident: str) -> str:
+    """The bridge function a property row is about: its parameter where that names a call
+    (``test_x[torch.from_dlpack(copy=True)]``), else the property's name."""
+    found = _CALL_PARAM.search(ident)
+    return found.group(1) if found else ident.split("::")[-1].split("[")[0]
+
+
 def compare_properties(old: dict, new: dict) -> list[Change]:
     olds = {p["id"]: p for p in old["properties"]}
     news = {p["id"]: p for p in new["properties"]}
@@ -126,8 +168,10 @@ def compare_properties(old: dict, new: dict) -> list[Change]:
         verdict = property_verdict(o, n)
         if verdict is None:
             continue
-        changes.append(Change("property", ident, verdict[0], _outcome_text(o), _outcome_text(n),
-                              verdict[1], _property_detail(n if n and n.get("failure") else o)))
+        change = Change("property", ident, verdict[0], _outcome_text(o), _outcome_text(n),
+                        verdict[1], _property_detail(n if n and n.get("failure") else o))
+        change.function = property_function(ident)
+        changes.append(change)
     return changes
 
 
@@ -138,6 +182,8 @@ def census_verdict(old: dict | None, new: dict | None) -> tuple[str, str] | None
         return "change", "cell only in " + ("NEW" if old is None else "OLD")
     if sig.signature(old) == sig.signature(new):
         return None
+    if sig.not_applicable(old) or sig.not_applicable(new):
+        return "not-applicable", f"the call does not exist in {'OLD' if sig.not_applicable(old) else 'NEW'}"
     if sig.is_crash(new) and not sig.is_crash(old):
         return "regression", "now crashes the process"
     if sig.is_crash(old) and not sig.is_crash(new):
@@ -171,9 +217,61 @@ def compare_census(old: dict, new: dict) -> tuple[list[Change], str | None]:
         verdict = census_verdict(o, n)
         if verdict is None:
             continue
+        if verdict == ("fix", "no longer crashes"):
+            verdict = _crash_fix_for_the_class(o, olds, news)
         detail = [f"{side}: {c['message']}" for side, c in (("OLD", o), ("NEW", n)) if c and c.get("message")]
-        changes.append(Change("census", ident, verdict[0], sig.text(o), sig.text(n), verdict[1], detail))
+        change = Change("census", ident, verdict[0], sig.text(o), sig.text(n), verdict[1], detail)
+        change.function = (n or o)["function"]
+        changes.append(change)
     return changes, None
+
+
+def _crash_fix_for_the_class(cell: dict, olds: dict, news: dict) -> tuple[str, str]:
+    """A cell stopped crashing: a fix only when its whole element-count class did (see the
+    module docstring); otherwise a change that says which counts still crash or are unseen."""
+    kind = sig.family(cell["input"])
+    if kind not in sig.COUNTED:
+        return "fix", "no longer crashes"
+    prefix = f"{cell['function']}:{cell['dtype']}:"
+    ids = [prefix + kind] + [f"{prefix}{kind}-n{n}" for n in sig.COUNTED[kind]]
+    still = [i.removeprefix(prefix) for i in ids if sig.is_crash(news.get(i))]
+    if still:
+        return "change", f"no longer crashes on this input, still crashes on {', '.join(still)}"
+    unseen = [i.removeprefix(prefix) for i in ids if i not in olds or i not in news]
+    if unseen:
+        return "change", f"no longer crashes on this input; {', '.join(unseen)} not in both reports, so no fix is claimed"
+    return "fix", "no longer crashes (every element count)"
+
+
+def fold_census(changes: list[Change], old: dict, new: dict, entries=None) -> list[Change]:
+    """Fold census changes that a property change describes into it (module docstring);
+    returns the remaining changes."""
+    if entries is None:
+        from bridgecheck import deviations
+
+        entries = deviations.load()
+    globs = {e.id: e.census for e in entries if getattr(e, "census", None)}
+    reports = [{p["id"]: p for p in r["properties"]} for r in (old, new)]
+    owners = []
+    for c in changes:
+        if c.kind != "property":
+            continue
+        seen = set()
+        for entry in (r.get(c.id) for r in reports):
+            if entry:
+                seen.update(entry["deviations"]["seen"], entry["deviations"]["gone"])
+        patterns = [g for dev in sorted(seen) for g in globs.get(dev, [])]
+        if patterns:
+            owners.append((c, patterns))
+    kept = []
+    for c in changes:
+        owner = next((o for o, pats in owners if c.kind == "census"
+                      and any(fnmatch.fnmatchcase(c.id, p) for p in pats)), None)
+        if owner is None:
+            kept.append(c)
+        else:
+            owner.folded.append(f"{c.id}: {c.old}  ->  {c.new}")
+    return kept
 
 
 # --- allow file --------------------------------------------------------------------------------
@@ -237,49 +335,108 @@ def apply_allow(changes: list[Change], allows: list[Allow]) -> list[Allow]:
 
 # --- output ------------------------------------------------------------------------------------
 
-_TITLES = (("regression", "Regressions"), ("fix", "Fixed or improved"), ("change", "Other changes"))
+_TITLES = (("regression", "Regressions"), ("fix", "Fixed or improved"),
+           ("not-applicable", "Not applicable (the call exists in one version only)"), ("change", "Other changes"))
+TOP = 8  # functions in the summary
+
+
+def _tally(changes: list[Change]) -> str:
+    blocking = sum(c.blocking for c in changes)
+    allowed = sum(c.verdict == "regression" and c.allowed is not None for c in changes)
+    by = Counter(c.verdict for c in changes)
+    return (f"{blocking} regression(s), {allowed} allowed, {by['fix']} fix(es), "
+            f"{by['not-applicable']} not applicable, {by['change']} other change(s)")
+
+
+def _summary(changes: list[Change]) -> list[str]:
+    """Counts by verdict and section, then the functions with the most changes."""
+    lines = ["Summary: " + _tally(changes)]
+    for kind, name in (("property", "properties"), ("census", "census cells")):
+        by = Counter(c.verdict for c in changes if c.kind == kind)
+        folded = sum(len(c.folded) for c in changes if c.kind == kind)
+        parts = [f"{by[v]} {title.split(' (')[0].lower()}" for v, title in _TITLES if by[v]]
+        extra = f" (+{folded} census cells described with them)" if folded else ""
+        lines.append(f"  {name}: {', '.join(parts) or 'no differences'}{extra}")
+    by_function: dict[str, list[Change]] = defaultdict(list)
+    for c in changes:
+        by_function[c.function or c.id].append(c)
+    ranked = sorted(by_function.items(), key=lambda kv: (-sum(x.blocking for x in kv[1]),
+                                                           -sum(1 + len(x.folded) for x in kv[1]), kv[0]))
+    if ranked:
+        lines.append("Top changes by function:")
+    for function, group in ranked[:TOP]:
+        verdicts = Counter(c.verdict for c in group)
+        why, count = Counter(c.why for c in group).most_common(1)[0]
+        folded = sum(len(c.folded) for c in group)
+        lines.append(f"  {function}: {len(group)} change(s)" + (f" (+{folded} census cells)" if folded else "")
+                     + " - " + ", ".join(f"{n} {v}" for v, n in verdicts.most_common())
+                     + f"; most: {why} ({count})")
+    if len(ranked) > TOP:
+        lines.append(f"  ... and {len(ranked) - TOP} more function(s)")
+    return lines
+
+
+def _census_groups(group: list[Change]) -> list[tuple[Change, list[str]]]:
+    """Census changes that differ only in dtype, as one line each: (first change, dtypes)."""
+    merged: dict[tuple, tuple[Change, list[str]]] = {}
+    for c in group:
+        function, dtype, kind = c.id.rsplit(":", 2) if c.id.count(":") >= 2 else (c.id, "", "")
+        key = (function, kind, c.why, c.allowed, c.old.replace(dtype, "{dtype}"), c.new.replace(dtype, "{dtype}"))
+        merged.setdefault(key, (c, []))[1].append(dtype)
+    return list(merged.values())
+
+
+def _details(heading: str, subset: list[Change], census: bool) -> list[str]:
+    lines = []
+    for verdict, title in _TITLES:
+        group = [c for c in subset if c.verdict == verdict]
+        if not group:
+            continue
+        lines.append(f"{heading} - {title} ({len(group)}):")
+        rows = _census_groups(group) if census else [(c, []) for c in group]
+        for c, dtypes in rows:
+            mark = "ALLOWED " if c.allowed else ""
+            ident = c.id if len(dtypes) < 2 else f"{c.function}:{{{','.join(dtypes)}}}:{c.id.rsplit(':', 1)[-1]}"
+            lines.append(f"  {mark}{ident}")
+            old, new = (c.old, c.new) if len(dtypes) < 2 else (c.old.replace(dtypes[0], "<dtype>"),
+                                                               c.new.replace(dtypes[0], "<dtype>"))
+            lines.append(f"      {old}  ->  {new}   [{c.why}]")
+            if c.allowed:
+                lines.append(f"      allowed: {c.allowed}")
+            if verdict in ("regression", "fix"):
+                lines.extend(f"      {d}" for d in c.detail[:10])
+            if c.folded:
+                lines.append(f"      the same change in {len(c.folded)} census cell(s):")
+                lines.extend(f"        {f}" for f in c.folded[:10])
+                if len(c.folded) > 10:
+                    lines.append(f"        ... and {len(c.folded) - 10} more")
+        lines.append("")
+    return lines
 
 
 def render(old: dict, new: dict, old_name: str, new_name: str, changes: list[Change],
            census_note: str | None, unused: list[Allow]) -> str:
     lines = [f"OLD  {old_name}: {old['environment']['label']}",
              f"NEW  {new_name}: {new['environment']['label']}", ""]
+    lines += _summary(changes) + [""]
     for kind, heading in (("property", "Properties"), ("census", "Census cells")):
         subset = [c for c in changes if c.kind == kind]
         if kind == "census" and census_note:
             lines += [f"{heading}: {census_note}", ""]
-            continue
-        if not subset:
+        elif not subset:
             lines += [f"{heading}: no differences", ""]
-            continue
-        for verdict, title in _TITLES:
-            group = [c for c in subset if c.verdict == verdict]
-            if not group:
-                continue
-            lines.append(f"{heading} - {title} ({len(group)}):")
-            for c in group:
-                mark = "ALLOWED " if c.allowed else ""
-                lines.append(f"  {mark}{c.id}")
-                lines.append(f"      {c.old}  ->  {c.new}   [{c.why}]")
-                if c.allowed:
-                    lines.append(f"      allowed: {c.allowed}")
-                if verdict != "change":
-                    lines.extend(f"      {d}" for d in c.detail[:10])
-            lines.append("")
+        else:
+            lines += _details(heading, subset, census=kind == "census")
     for allow in unused:
         lines.append(f"note: allow entry {allow.kind} = {allow.pattern!r} matched no regression")
-    blocking = [c for c in changes if c.blocking]
-    allowed = [c for c in changes if c.verdict == "regression" and c.allowed]
-    fixes = [c for c in changes if c.verdict == "fix"]
-    verdict = "REGRESSED" if blocking else "OK"
-    lines.append(f"{verdict}: {len(blocking)} regression(s), {len(allowed)} allowed, "
-                 f"{len(fixes)} fix(es), {len(changes) - len(blocking) - len(allowed) - len(fixes)} other change(s)")
+    verdict = "REGRESSED" if any(c.blocking for c in changes) else "OK"
+    lines.append(f"{verdict}: {_tally(changes)}")
     return "\n".join(lines)
 
 
 def compare(old: dict, new: dict, allows: list[Allow] = ()) -> tuple[list[Change], str | None, list[Allow]]:
     changes = compare_properties(old, new)
     census_changes, note = compare_census(old, new)
-    changes += census_changes
+    changes = fold_census(changes + census_changes, old, new)
     unused = apply_allow(changes, list(allows))
     return changes, note, unused

@@ -17,6 +17,8 @@ torch/numpy are expected to depart from what a property asserts. Each entry name
 - ``probe`` / ``probe_shows``: for an entry with a version range, the probe of
   ``tools/probe_versions.py`` that shows the behaviour and a regular expression its recorded
   observation matches exactly inside the range (``tests/test_version_gates.py``);
+- ``census``: globs of census cell ids that show the same behaviour; ``bridgecheck compare``
+  describes their changes with the property's change instead of twice;
 - ``strict`` (default true): every input matching ``when`` shows ``observed``. Set it false
   where the facts cannot say exactly which inputs do (a crash that depends on the CPU's
   vector width): drawn inputs may then show either value, and the witness must show
@@ -68,6 +70,7 @@ class Deviation:
     strict: bool = True
     probe: str = ""
     probe_shows: str = ""
+    census: list = field(default_factory=list)
 
     @property
     def properties(self) -> tuple[str, ...]:
@@ -156,6 +159,13 @@ def parse(text: str, source: str = "deviations.toml") -> tuple[Deviation, ...]:
             raise DeviationFileError(
                 f"{source}: {name}: witness is not a keyword-argument list ({exc.msg}): {raw['witness']!r}"
             ) from None
+        census = raw.get("census", [])
+        if not (isinstance(census, list) and all(isinstance(g, str) and g for g in census)):
+            raise DeviationFileError(f"{source}: {name}: census must be a list of cell-id globs")
+        try:
+            re.compile(raw.get("probe_shows", ""))
+        except re.error as exc:
+            raise DeviationFileError(f"{source}: {name}: probe_shows is not a regular expression ({exc})") from None
         seen.add(name)
         entries.append(Deviation(**raw))
     return tuple(entries)

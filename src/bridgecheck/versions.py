@@ -51,6 +51,10 @@ def installed_matches(torch: str = "*", numpy: str = "*") -> bool:
     return matches(torch, torch_version()) and matches(numpy, numpy_version())
 
 
+#: How a gate's skip reason starts (``compare`` reads it: "not applicable", not "skipped").
+NOT_APPLICABLE = "not applicable: "
+
+
 @dataclass(frozen=True)
 class Gate:
     """Versions in which a call exists: ``torch`` AND ``numpy`` ranges, the ``probe`` that
@@ -90,6 +94,28 @@ def gate(name: str) -> bool:
     return GATES[name].open()
 
 
+def skip_reason(name: str) -> str | None:
+    """Why a property of gate ``name`` does not apply to the installed versions, or None.
+
+    Starts with ``NOT_APPLICABLE``: ``bridgecheck compare`` tells a call that does not exist
+    in a version from a skip for any other reason by it."""
+    g = GATES[name]
+    if g.open():
+        return None
+    return (f"{NOT_APPLICABLE}needs torch {g.torch}, numpy {g.numpy} (installed: torch {torch_version()}, "
+            f"numpy {numpy_version()}): {g.reason}")
+
+
+def skip_marks(name: str) -> list:
+    """pytest marks that skip a parametrized row of gate ``name`` (none for ``""``)."""
+    reason = skip_reason(name) if name else None
+    if reason is None:
+        return []
+    import pytest
+
+    return [pytest.mark.skip(reason=reason)]
+
+
 def skip_unless(name: str) -> None:
     """Skip the running test unless the installed torch and numpy lie in gate ``name``.
 
@@ -98,9 +124,8 @@ def skip_unless(name: str) -> None:
     skipped with its reason both when pytest runs it and when ``test_deviations`` runs it on a
     witness, never as a silent pass.
     """
-    g = GATES[name]
-    if not g.open():
+    reason = skip_reason(name)
+    if reason is not None:
         import pytest
 
-        pytest.skip(f"needs torch {g.torch}, numpy {g.numpy} (installed: torch {torch_version()}, "
-                    f"numpy {numpy_version()}): {g.reason}")
+        pytest.skip(reason)
