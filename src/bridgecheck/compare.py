@@ -33,7 +33,8 @@ longer crashes" needs every count to stop crashing in NEW, and both reports to h
 
 Census changes that a property change already describes (the cells named by the ``census``
 globs of a deviations.toml entry seen by that property in OLD or NEW) are folded into that
-property change with its verdict, so one behaviour is described once.
+property change with its verdict, and so are the rows that restate it (its deviation's
+witness, its export-grid row) where their verdict is the same: one behaviour, described once.
 
 The output leads with counts by verdict and the top changes by function, details after.
 An allow file (TOML, see ``load_allow``) turns listed regressions into allowed ones.
@@ -44,7 +45,6 @@ from __future__ import annotations
 import fnmatch
 import re
 import sys
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +72,7 @@ class Change:
     allowed: str | None = None  # the allow entry's reason
     function: str = ""  # the bridge function, for the summary
     folded: list[str] = field(default_factory=list)  # census cells this property change describes
+    restated: list[str] = field(default_factory=list)  # property rows that restate it
 
     @property
     def blocking(self) -> bool:
@@ -149,7 +150,7 @@ def _outcome_text(entry: dict | None) -> str:
     return entry["outcome"]
 
 
-_CALL_PARAM = re.compile(r"\[((?:torch|np|Tensor)[\w.]*)")
+_CALL_PARAM = re.compile(r"\[((?:torch|np|Tensor)\.[\w.]*)")
 
 
 def property_function(ident: str) -> str:
@@ -243,34 +244,57 @@ def _crash_fix_for_the_class(cell: dict, olds: dict, news: dict) -> tuple[str, s
     return "fix", "no longer crashes (every element count)"
 
 
-def fold_census(changes: list[Change], old: dict, new: dict, entries=None) -> list[Change]:
-    """Fold census changes that a property change describes into it (module docstring);
-    returns the remaining changes."""
+_PARAM = re.compile(r"\[(.+)\]$")
+
+
+def fold(changes: list[Change], old: dict, new: dict, entries=None) -> list[Change]:
+    """Describe each behaviour once; returns the changes that remain.
+
+    A property row that restates another changed property (``test_deviation_witness[ID]``
+    of a deviation that property sees, ``test_export_grid[test_x]`` of property ``test_x``)
+    with the same verdict is folded into it; so are census changes matched by the ``census``
+    globs of a deviation the property sees in OLD or NEW (deviations.toml)."""
     if entries is None:
         from bridgecheck import deviations
 
         entries = deviations.load()
-    globs = {e.id: e.census for e in entries if getattr(e, "census", None)}
+    globs = {e.id: e.census for e in entries if e.census}
     reports = [{p["id"]: p for p in r["properties"]} for r in (old, new)]
-    owners = []
-    for c in changes:
-        if c.kind != "property":
-            continue
-        seen = set()
+
+    def seen(c: Change) -> set[str]:
+        found = set()
         for entry in (r.get(c.id) for r in reports):
             if entry:
-                seen.update(entry["deviations"]["seen"], entry["deviations"]["gone"])
-        patterns = [g for dev in sorted(seen) for g in globs.get(dev, [])]
-        if patterns:
-            owners.append((c, patterns))
-    kept = []
+                found.update(entry["deviations"]["seen"], entry["deviations"]["gone"])
+        return found
+
+    props = [c for c in changes if c.kind == "property"]
+    name = lambda c: c.id.split("::")[-1].split("[")[0]  # noqa: E731
+    param = lambda c: (_PARAM.search(c.id) or [None, None])[1]  # noqa: E731
+    witnesses = {e.id for e in entries}
+
+    def restates(c: Change, d: Change) -> bool:
+        """``c`` is a grid row of property ``d`` or a witness row of a deviation ``d`` sees."""
+        if param(c) in (name(d), *seen(d)):
+            return True
+        return param(c) in witnesses and param(d) not in witnesses and bool(seen(c) & seen(d))
+
+    primary = [c for c in props if not any(restates(c, d) for d in props if d is not c)]
+    devs = {id(c): seen(c) for c in primary}
+    kept, into = [], {}
+    for c in props:
+        if c not in primary:
+            into[id(c)] = next((d for d in primary if d.verdict == c.verdict and restates(c, d)), None)
     for c in changes:
-        owner = next((o for o, pats in owners if c.kind == "census"
-                      and any(fnmatch.fnmatchcase(c.id, p) for p in pats)), None)
+        owner = into.get(id(c)) if c.kind == "property" else next(
+            (d for d in primary if any(fnmatch.fnmatchcase(c.id, g) for dev in sorted(devs[id(d)])
+                                       for g in globs.get(dev, []))), None)
         if owner is None:
             kept.append(c)
         else:
-            owner.folded.append(f"{c.id}: {c.old}  ->  {c.new}")
+            (owner.folded if c.kind == "census" else owner.restated).append(f"{c.id}: {c.old}  ->  {c.new}")
+            if c.kind == "census":
+                owner.function = f"{c.function} ({name(owner)})"
     return kept
 
 
@@ -333,110 +357,14 @@ def apply_allow(changes: list[Change], allows: list[Allow]) -> list[Allow]:
     return [a for a in allows if a not in used]
 
 
-# --- output ------------------------------------------------------------------------------------
+# --- output: bridgecheck.compare_output --------------------------------------------------------
 
-_TITLES = (("regression", "Regressions"), ("fix", "Fixed or improved"),
-           ("not-applicable", "Not applicable (the call exists in one version only)"), ("change", "Other changes"))
-TOP = 8  # functions in the summary
-
-
-def _tally(changes: list[Change]) -> str:
-    blocking = sum(c.blocking for c in changes)
-    allowed = sum(c.verdict == "regression" and c.allowed is not None for c in changes)
-    by = Counter(c.verdict for c in changes)
-    return (f"{blocking} regression(s), {allowed} allowed, {by['fix']} fix(es), "
-            f"{by['not-applicable']} not applicable, {by['change']} other change(s)")
-
-
-def _summary(changes: list[Change]) -> list[str]:
-    """Counts by verdict and section, then the functions with the most changes."""
-    lines = ["Summary: " + _tally(changes)]
-    for kind, name in (("property", "properties"), ("census", "census cells")):
-        by = Counter(c.verdict for c in changes if c.kind == kind)
-        folded = sum(len(c.folded) for c in changes if c.kind == kind)
-        parts = [f"{by[v]} {title.split(' (')[0].lower()}" for v, title in _TITLES if by[v]]
-        extra = f" (+{folded} census cells described with them)" if folded else ""
-        lines.append(f"  {name}: {', '.join(parts) or 'no differences'}{extra}")
-    by_function: dict[str, list[Change]] = defaultdict(list)
-    for c in changes:
-        by_function[c.function or c.id].append(c)
-    ranked = sorted(by_function.items(), key=lambda kv: (-sum(x.blocking for x in kv[1]),
-                                                           -sum(1 + len(x.folded) for x in kv[1]), kv[0]))
-    if ranked:
-        lines.append("Top changes by function:")
-    for function, group in ranked[:TOP]:
-        verdicts = Counter(c.verdict for c in group)
-        why, count = Counter(c.why for c in group).most_common(1)[0]
-        folded = sum(len(c.folded) for c in group)
-        lines.append(f"  {function}: {len(group)} change(s)" + (f" (+{folded} census cells)" if folded else "")
-                     + " - " + ", ".join(f"{n} {v}" for v, n in verdicts.most_common())
-                     + f"; most: {why} ({count})")
-    if len(ranked) > TOP:
-        lines.append(f"  ... and {len(ranked) - TOP} more function(s)")
-    return lines
-
-
-def _census_groups(group: list[Change]) -> list[tuple[Change, list[str]]]:
-    """Census changes that differ only in dtype, as one line each: (first change, dtypes)."""
-    merged: dict[tuple, tuple[Change, list[str]]] = {}
-    for c in group:
-        function, dtype, kind = c.id.rsplit(":", 2) if c.id.count(":") >= 2 else (c.id, "", "")
-        key = (function, kind, c.why, c.allowed, c.old.replace(dtype, "{dtype}"), c.new.replace(dtype, "{dtype}"))
-        merged.setdefault(key, (c, []))[1].append(dtype)
-    return list(merged.values())
-
-
-def _details(heading: str, subset: list[Change], census: bool) -> list[str]:
-    lines = []
-    for verdict, title in _TITLES:
-        group = [c for c in subset if c.verdict == verdict]
-        if not group:
-            continue
-        lines.append(f"{heading} - {title} ({len(group)}):")
-        rows = _census_groups(group) if census else [(c, []) for c in group]
-        for c, dtypes in rows:
-            mark = "ALLOWED " if c.allowed else ""
-            ident = c.id if len(dtypes) < 2 else f"{c.function}:{{{','.join(dtypes)}}}:{c.id.rsplit(':', 1)[-1]}"
-            lines.append(f"  {mark}{ident}")
-            old, new = (c.old, c.new) if len(dtypes) < 2 else (c.old.replace(dtypes[0], "<dtype>"),
-                                                               c.new.replace(dtypes[0], "<dtype>"))
-            lines.append(f"      {old}  ->  {new}   [{c.why}]")
-            if c.allowed:
-                lines.append(f"      allowed: {c.allowed}")
-            if verdict in ("regression", "fix"):
-                lines.extend(f"      {d}" for d in c.detail[:10])
-            if c.folded:
-                lines.append(f"      the same change in {len(c.folded)} census cell(s):")
-                lines.extend(f"        {f}" for f in c.folded[:10])
-                if len(c.folded) > 10:
-                    lines.append(f"        ... and {len(c.folded) - 10} more")
-        lines.append("")
-    return lines
-
-
-def render(old: dict, new: dict, old_name: str, new_name: str, changes: list[Change],
-           census_note: str | None, unused: list[Allow]) -> str:
-    lines = [f"OLD  {old_name}: {old['environment']['label']}",
-             f"NEW  {new_name}: {new['environment']['label']}", ""]
-    lines += _summary(changes) + [""]
-    for kind, heading in (("property", "Properties"), ("census", "Census cells")):
-        subset = [c for c in changes if c.kind == kind]
-        if kind == "census" and census_note:
-            lines += [f"{heading}: {census_note}", ""]
-        elif not subset:
-            lines += [f"{heading}: no differences", ""]
-        else:
-            lines += _details(heading, subset, census=kind == "census")
-    for allow in unused:
-        lines.append(f"note: allow entry {allow.kind} = {allow.pattern!r} matched no regression")
-    verdict = "REGRESSED" if any(c.blocking for c in changes) else "OK"
-    lines.append(f"{verdict}: {_tally(changes)}")
-    return "\n".join(lines)
+from bridgecheck.compare_output import render  # noqa: E402  (re-exported: compare.render)
 
 
 def compare(old: dict, new: dict, allows: list[Allow] = ()) -> tuple[list[Change], str | None, list[Allow]]:
     changes = compare_properties(old, new)
     census_changes, note = compare_census(old, new)
-    changes = fold_census(changes + census_changes, old, new)
+    changes = fold(changes + census_changes, old, new)
     unused = apply_allow(changes, list(allows))
     return changes, note, unused
