@@ -211,3 +211,18 @@ def test_properties_branch_on_versions_only_through_gates():
     assert not offenders, "version branches outside versions.GATES:\n" + "\n".join(offenders)
     assert used <= set(versions.GATES), f"unknown gates: {sorted(used - set(versions.GATES))}"
     assert set(versions.GATES) <= used, f"gates no property uses: {sorted(set(versions.GATES) - used)}"
+
+
+def test_a_closed_gate_skips_with_a_reason_compare_reads_as_not_applicable(monkeypatch):
+    from bridgecheck import compare
+
+    closed = versions.Gate("closed", "a call of torch 9", probe="p", shows="x", torch=">=9")
+    monkeypatch.setitem(versions.GATES, "closed", closed)
+    reason = versions.skip_reason("closed")
+    assert reason.startswith("not applicable: needs torch >=9, numpy * (installed: torch ")
+    assert reason.endswith(": a call of torch 9") and compare.not_applicable(
+        {"outcome": "skipped", "skip_reason": reason})
+    assert [m.name for m in versions.skip_marks("closed")] == ["skip"]
+    assert versions.skip_reason("np-from-dlpack-copy") is None and versions.skip_marks("np-from-dlpack-copy") == []
+    with pytest.raises(pytest.skip.Exception, match="a call of torch 9"):
+        versions.skip_unless("closed")
