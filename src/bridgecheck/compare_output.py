@@ -62,6 +62,28 @@ def _census_groups(group: list[Change]) -> list[tuple[Change, list[str]]]:
     return list(merged.values())
 
 
+def _compress(rows: list[str]) -> list[str]:
+    """``function:dtype:input: OLD  ->  NEW`` rows that differ only in dtype, as one row."""
+    merged: dict[tuple, list[str]] = {}
+    for row in rows:
+        ident, _, change = row.partition(": ")
+        parts = ident.split(":")
+        if len(parts) != 3:
+            merged.setdefault((row,), [])
+            continue
+        function, dtype, kind = parts
+        merged.setdefault((function, kind, change.replace(dtype, "<dtype>")), []).append(dtype)
+    out = []
+    for key, dtypes in merged.items():
+        if len(key) == 1:
+            out.append(key[0])
+        elif len(dtypes) == 1:
+            out.append(f"{key[0]}:{dtypes[0]}:{key[1]}: {key[2].replace('<dtype>', dtypes[0])}")
+        else:
+            out.append(f"{key[0]}:{{{','.join(dtypes)}}}:{key[1]}: {key[2]}")
+    return out
+
+
 def _details(heading: str, subset: list[Change], census: bool) -> list[str]:
     lines = []
     for verdict, title in _TITLES:
@@ -84,6 +106,7 @@ def _details(heading: str, subset: list[Change], census: bool) -> list[str]:
             for rows, what in ((c.restated, "restated by"), (c.folded, "the same change in census cells")):
                 if rows:
                     lines.append(f"      {what} ({len(rows)})")
+                    rows = _compress(rows)
                     lines.extend(f"        {f}" for f in rows[:10])
                     lines.extend([f"        ... and {len(rows) - 10} more"] if len(rows) > 10 else [])
         lines.append("")
