@@ -143,19 +143,23 @@ def test_every_gate_agrees_with_the_recorded_probe_results():
 
 
 def test_the_probe_table_covers_every_torch_minor_with_an_era_and_the_newest_numpy():
-    by_minor: dict[str, set[str]] = {}
-    for pair in PAIRS:
-        minor = ".".join(versions.parse(pair.torch).base_version.split(".")[:2])
-        by_minor.setdefault(minor, set()).add(versions.parse(pair.numpy).base_version)
+    """Each sweep pair of tox.ini (a torch minor with a numpy of its era) is recorded, and each
+    torch minor with the newest numpy it runs with (2.4.6 on Python 3.11; 1.26.4 for torch 2.2,
+    built against NumPy 1)."""
+    from tests.test_tox_matrix import labels, pins
+
+    recorded = {(versions.parse(p.torch), versions.parse(p.numpy)) for p in PAIRS}
+    known = pins()
     missing = []
+    for env in labels()["sweep"]:
+        torch, numpy = (versions.parse(known[f].split("==")[1]) for f in env.split("-")[:2])
+        if (torch, numpy) not in recorded:
+            missing.append(f"{env}: torch {torch} with numpy {numpy} (era)")
     for minor in MINORS:
-        seen = by_minor.get(minor, set())
-        newest = {v for v in seen if v.startswith(("2.4.", "2.5."))}
-        if minor == "2.2":  # built against NumPy 1: 1.26 is the newest numpy with a bridge
-            newest = {v for v in seen if v.startswith("1.26.")}
-        if not newest or not seen - newest:
-            missing.append(f"torch {minor}: recorded with numpy {sorted(seen) or 'none'}")
-    assert not missing, "the probe table lacks an era numpy or the newest numpy for:\n" + "\n".join(missing)
+        newest = versions.parse("1.26.4" if minor == "2.2" else "2.4.6")
+        if not any(t.base_version.startswith(minor + ".") and n >= newest for t, n in recorded):
+            missing.append(f"torch {minor}: no pair with numpy >= {newest} (newest)")
+    assert not missing, "the probe table lacks:\n" + "\n".join(missing)
 
 
 # --- the checker itself fails on what it must catch ---------------------------------------
