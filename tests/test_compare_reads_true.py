@@ -6,6 +6,7 @@ element-count class, and the output leads with counts and the top functions."""
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from pathlib import Path
 
@@ -18,8 +19,14 @@ REPORTS = Path(__file__).resolve().parents[1] / "docs" / "reports"
 NP126, NP24 = "t213-np126.json", "t213-np24.json"
 
 
-def real(name: str) -> dict:
+@functools.cache
+def _load(name: str) -> dict:
     return json.loads((REPORTS / name).read_text())
+
+
+def real(name: str) -> dict:
+    """A committed report (a private copy: some tests edit it)."""
+    return copy.deepcopy(_load(name))
 
 
 def changes(old: dict, new: dict) -> dict[str, compare.Change]:
