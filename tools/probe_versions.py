@@ -703,6 +703,20 @@ def _():
     return outcome(lambda: torch.asarray(np.uint64(2 ** 63)), lambda r: f"ok: {tdesc(r)}")
 
 
+@probe("tensor.np_bool_scalar")
+def _():
+    """torch.tensor/as_tensor of a NumPy bool scalar under each default dtype (issue 19: torch
+    2.8.0 raised "'numpy.bool' object cannot be interpreted as an integer")."""
+    def each():
+        out = []
+        for default in (torch.float32, torch.float64):
+            torch.set_default_dtype(default)
+            for name, fn in (("tensor", torch.tensor), ("as_tensor", torch.as_tensor)):
+                out.append(f"{str(default)[6:]} {name}: " + outcome(lambda: fn(np.bool_(False)), lambda r: f"ok: {r.dtype}"))
+        return "; ".join(out)
+    return each()
+
+
 @probe("tensor.np_uint64_5")
 def _():
     return outcome(lambda: torch.tensor(np.uint64(5)), lambda r: f"ok: {tdesc(r)}")
