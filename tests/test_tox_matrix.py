@@ -53,3 +53,17 @@ def test_the_newest_envs_run_numpy_2_5_on_python_3_12_and_3_13():
     assert sorted(e.split("-")[2] for e in envs) == ["python312", "python312", "python313"]
     base = tox()["testenv"]["basepython"]
     assert "python312: {env:BRIDGECHECK_PY312:python3.12}" in base and "python313: {env:BRIDGECHECK_PY313:python3.13}" in base
+
+
+def test_tox_resolves_every_labelled_env():
+    """tox refuses names it cannot derive (it did for t222-np126 while [testenv:t222-np20] alone existed)."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    pytest.importorskip("tox")
+    envs = sorted({e for group in labels().values() for e in group})
+    run = subprocess.run([sys.executable, "-m", "tox", "config", "-e", ",".join(envs), "-k", "deps"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "not found" not in run.stdout + run.stderr, run.stdout[-2000:] + run.stderr[-2000:]
