@@ -22,8 +22,7 @@ import numpy as np
 import torch
 
 from bridgecheck.contract import Call
-from bridgecheck.versions import torch_version
-from packaging.version import Version
+from bridgecheck.versions import skip_marks
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,7 @@ class Converter:
     floating_only: bool = False                 # requires_grad=True needs a float/complex dtype
     options: dict[str, Any] = field(default_factory=dict)  # facts; None is spelled "None"
     readonly_input: bool = True                 # the contract covers read-only arrays
+    gate: str = ""                              # versions.GATES entry: the call exists only there
 
     @property
     def function(self) -> str:
@@ -44,6 +44,12 @@ class Converter:
     @property
     def id(self) -> str:
         return self.code.replace("(a, ", "(").replace("(a)", "()")
+
+    @property
+    def marks(self) -> list:
+        """Skip marks outside the row's gate: the row is reported "not applicable", so that
+        every version's report has the same rows."""
+        return skip_marks(self.gate)
 
     def call(self, case) -> Call:
         return Call(self.function, self.code, {"a": case}, dict(self.options))
@@ -61,10 +67,6 @@ def converter(code: str) -> Converter:
         if row.code == code:
             return row
     raise LookupError(f"no conversion {code!r} in conformance/converters.py")
-
-
-def _dlpack_copy_kw() -> bool:
-    return torch_version() >= Version("2.9")
 
 
 CONVERTERS: tuple[Converter, ...] = (
@@ -86,14 +88,13 @@ CONVERTERS: tuple[Converter, ...] = (
         shares=True, requires_grad=True, floating_only=True, options={"copy": "None"},
     ),
     Converter("torch.from_dlpack(a)", torch.from_dlpack, shares=True, validates=False, readonly_input=False),
+    Converter("torch.from_dlpack(a, copy=True)", lambda a: torch.from_dlpack(a, copy=True),
+              shares=False, validates=False, readonly_input=False, options={"copy": True},
+              gate="torch-from-dlpack-copy"),
+    Converter("torch.from_dlpack(a, copy=False)", lambda a: torch.from_dlpack(a, copy=False),
+              shares=True, validates=False, readonly_input=False, options={"copy": False},
+              gate="torch-from-dlpack-copy"),
 )
-if _dlpack_copy_kw():
-    CONVERTERS += (
-        Converter("torch.from_dlpack(a, copy=True)", lambda a: torch.from_dlpack(a, copy=True),
-                  shares=False, validates=False, readonly_input=False, options={"copy": True}),
-        Converter("torch.from_dlpack(a, copy=False)", lambda a: torch.from_dlpack(a, copy=False),
-                  shares=True, validates=False, readonly_input=False, options={"copy": False}),
-    )
 
 #: Rows defined for every accepted dtype, and rows with requires_grad=True, which only
 #: floating and complex dtypes can take ("Only Tensors of floating point and complex dtype
@@ -106,4 +107,11 @@ VALIDATING = tuple(c for c in ANY_DTYPE if c.validates)
 
 def ids(converters) -> list[str]:
     return [c.id for c in converters]
+
+
+def rows(converters) -> list:
+    """``converters`` as pytest parameters: named by ``id``, skipped outside their gate."""
+    import pytest
+
+    return [pytest.param(c, id=c.id, marks=c.marks) for c in converters]
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from bridgecheck.cases import from_recipe
 from bridgecheck.contract import property_scope, record_events
 from bridgecheck.dtypes import NUMPY_TO_TORCH
-from .converters import ANY_DTYPE, GRAD_ROWS, ids
+from .converters import ANY_DTYPE, GRAD_ROWS
 from .test_ndarray_to_tensor import FLOATING_NAMES, check_conversion
 
 #: One array per accepted layout kind, and a 0-d and a zero-size one (float64, 2 x 3 unless the
@@ -79,7 +79,7 @@ ROWS = [(conv, "test_converts_accepted_arrays") for conv in ANY_DTYPE] + [
 ]
 
 
-@pytest.mark.parametrize(("conv", "completes"), ROWS, ids=ids(c for c, _ in ROWS))
+@pytest.mark.parametrize(("conv", "completes"), [pytest.param(c, p, id=c.id, marks=c.marks) for c, p in ROWS])
 @settings(max_examples=1, database=None)  # one pass over the grid; nothing is drawn
 @given(st.none())  # check_conversion() uses assume(), legal only inside a Hypothesis test
 def test_conversion_grid(conv, completes, _):

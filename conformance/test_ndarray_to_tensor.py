@@ -23,7 +23,7 @@ from bridgecheck.equality import array_bits, tensor_bits
 from bridgecheck.dtypes import NUMPY_TO_TORCH
 from bridgecheck.expectations import expect_converted
 from bridgecheck.strategies import ACCEPTED_LAYOUTS, arrays, numpy_dtypes
-from .converters import ANY_DTYPE, GRAD_ROWS, VALIDATING, ids
+from .converters import ANY_DTYPE, GRAD_ROWS, VALIDATING, rows
 
 FLOATING_NAMES = ["float16", "float32", "float64", "complex64", "complex128"]
 # ulonglong ('Q') is one dtype among fifteen, not a branch of its own: a one_of branch would
@@ -46,19 +46,19 @@ def check_conversion(conv, case):
     guarded(call, body)
 
 
-@pytest.mark.parametrize("conv", ANY_DTYPE, ids=ids(ANY_DTYPE))
+@pytest.mark.parametrize("conv", rows(ANY_DTYPE))
 @given(case=accepted_arrays)
 def test_converts_accepted_arrays(conv, case):
     check_conversion(conv, case)
 
 
-@pytest.mark.parametrize("conv", GRAD_ROWS, ids=ids(GRAD_ROWS))
+@pytest.mark.parametrize("conv", rows(GRAD_ROWS))
 @given(case=arrays(numpy_dtypes(names=FLOATING_NAMES), layouts=ACCEPTED_LAYOUTS))
 def test_converts_accepted_arrays_requiring_grad(conv, case):
     check_conversion(conv, case)
 
 
-@pytest.mark.parametrize("conv", VALIDATING, ids=ids(VALIDATING))
+@pytest.mark.parametrize("conv", rows(VALIDATING))
 @given(case=arrays(layouts=["negative-step"], min_side=1))
 def test_refuses_negative_strides(conv, case):
     before = case.array.tobytes()
@@ -68,21 +68,21 @@ def test_refuses_negative_strides(conv, case):
     expect(call, "input bytes unchanged", case.array.tobytes() == before, True)
 
 
-@pytest.mark.parametrize("conv", VALIDATING, ids=ids(VALIDATING))
+@pytest.mark.parametrize("conv", rows(VALIDATING))
 @given(case=arrays(numpy_dtypes(byteorder="non-native"), layouts=["c-order", "transposed", "offset"]))
 def test_refuses_non_native_byte_order(conv, case):
     result = observe(conv.fn, case.array)
     expect_raises(conv.call(case), result, ValueError, "byte order")
 
 
-@pytest.mark.parametrize("conv", VALIDATING, ids=ids(VALIDATING))
+@pytest.mark.parametrize("conv", rows(VALIDATING))
 @given(case=arrays(layouts=["odd-byte-strides"]))
 def test_refuses_strides_off_the_item_grid(conv, case):
     result = observe(conv.fn, case.array)
     expect_raises(conv.call(case), result, ValueError, "multiple of the element byte size")
 
 
-@pytest.mark.parametrize("conv", VALIDATING, ids=ids(VALIDATING))
+@pytest.mark.parametrize("conv", rows(VALIDATING))
 # Layouts torch accepts, so the dtype is the only obstacle (torch 2.3 checks strides and byte
 # order before the dtype; 2.13 the dtype first: neither order is documented).
 @given(case=arrays(numpy_dtypes(kind="refused").filter(lambda d: d.char != "Q"),
@@ -95,7 +95,7 @@ def test_refuses_unsupported_dtypes(conv, case):
     expect(call, "input bytes unchanged", case.array.tobytes() == before, True)
 
 
-@pytest.mark.parametrize("conv", ANY_DTYPE, ids=ids(ANY_DTYPE))
+@pytest.mark.parametrize("conv", rows(ANY_DTYPE))
 @given(case=arrays(numpy_dtypes(names=["float16", "float32", "float64", "int32", "complex64"]), layouts=["c-order", "transposed"]))
 def test_ignores_the_default_dtype(conv, case):
     """An ndarray's dtype wins over ``torch.set_default_dtype`` (only Python floats follow it)."""
@@ -113,7 +113,7 @@ def test_ignores_the_default_dtype(conv, case):
 ALIASING = tuple(c for c in ANY_DTYPE if c.shares)
 
 
-@pytest.mark.parametrize("conv", ALIASING, ids=ids(ALIASING))
+@pytest.mark.parametrize("conv", rows(ALIASING))
 @given(case=arrays(layouts=["c-order", "fortran", "offset", "stepped"], min_dims=1, min_side=1))
 def test_alias_keeps_the_array_alive(conv, case):
     """The tensor holds a reference to the array: dropping the array frees nothing, and the
@@ -131,7 +131,7 @@ def test_alias_keeps_the_array_alive(conv, case):
     expect(call, "array freed with the tensor", ref() is None, True)
 
 
-@pytest.mark.parametrize("conv", ALIASING, ids=ids(ALIASING))
+@pytest.mark.parametrize("conv", rows(ALIASING))
 @given(case=arrays(layouts=["c-order"], min_dims=1, min_side=1))
 def test_alias_locks_resizing(conv, case):
     """Neither side may be resized while they alias (torch docs: "The returned tensor is not

@@ -445,6 +445,50 @@ def _():
     return outcome(lambda: np.from_dlpack(t), lambda r: f"ok: {r.dtype}")
 
 
+def _float8(name="float8_e4m3fn"):
+    return torch.zeros(3, dtype=getattr(torch, name))
+
+
+@probe("np_from_dlpack.float8_e4m3fn")
+def _():
+    """Who refuses a dtype NumPy lacks: torch's producer (RuntimeError < 2.9, BufferError in
+    2.9) or NumPy's consumer (RuntimeError "Unsupported dtype")."""
+    return outcome(lambda: np.from_dlpack(_float8()), lambda r: f"ok: {r.dtype}")
+
+
+@probe("Tensor.__dlpack__.float8_e4m3fn")
+def _():
+    return outcome(lambda: _float8().__dlpack__(), lambda r: "ok: exported")
+
+
+@probe("np_from_dlpack.float8_e8m0fnu")
+def _():
+    return outcome(lambda: np.from_dlpack(_float8("float8_e8m0fnu")), lambda r: f"ok: {r.dtype}")
+
+
+@probe("np_from_dlpack.copy_False")
+def _():
+    t = torch.arange(3.)
+    return outcome_and_warnings(lambda: np.from_dlpack(t, copy=False),
+                                lambda r: f"ok: alias={ptr_np(r) == t.data_ptr()} writeable={r.flags.writeable}")
+
+
+@probe("np_from_dlpack.signature")
+def _():
+    return signature_of(np.from_dlpack)
+
+
+@probe("Tensor.__dlpack__.dl_device_kw")
+def _():
+    """The DLPack 1.0 keywords a consumer passes (NumPy >= 2.1 with copy= or device=)."""
+    return outcome(lambda: torch.arange(3.).__dlpack__(dl_device=(1, 0)), lambda r: "ok")
+
+
+@probe("Tensor.__dlpack__.copy_kw")
+def _():
+    return outcome(lambda: torch.arange(3.).__dlpack__(copy=False), lambda r: "ok")
+
+
 @probe("ndarray.__dlpack__.readonly_unversioned")
 def _():
     """NumPy-side: unversioned export of a read-only array (what pre-2.9 torch asks for)."""
@@ -659,6 +703,20 @@ def _():
     return outcome(lambda: torch.asarray(np.uint64(2 ** 63)), lambda r: f"ok: {tdesc(r)}")
 
 
+@probe("tensor.np_bool_scalar")
+def _():
+    """torch.tensor/as_tensor of a NumPy bool scalar under each default dtype (issue 19: torch
+    2.8.0 raised "'numpy.bool' object cannot be interpreted as an integer")."""
+    def each():
+        out = []
+        for default in (torch.float32, torch.float64):
+            torch.set_default_dtype(default)
+            for name, fn in (("tensor", torch.tensor), ("as_tensor", torch.as_tensor)):
+                out.append(f"{str(default)[6:]} {name}: " + outcome(lambda: fn(np.bool_(False)), lambda r: f"ok: {r.dtype}"))
+        return "; ".join(out)
+    return each()
+
+
 @probe("tensor.np_uint64_5")
 def _():
     return outcome(lambda: torch.tensor(np.uint64(5)), lambda r: f"ok: {tdesc(r)}")
@@ -701,6 +759,25 @@ def _():
 def _():
     t = torch.arange(3.).requires_grad_()
     return outcome(lambda: t.numpy(force=True), lambda r: f"ok: alias={ptr_np(r) == t.data_ptr()}")
+
+
+@probe("Tensor.numpy.force_sparse_meta")
+def _():
+    """numpy(force=True) checks the layout before it would move or copy anything."""
+    t = torch.zeros(2).to_sparse().to("meta")
+    return outcome(lambda: t.numpy(force=True), lambda r: "ok")
+
+
+@probe("Tensor.tolist.quantized")
+def _():
+    t = torch.quantize_per_tensor(torch.tensor([1.0, 2.0]), 0.5, 1, torch.qint8)
+    return outcome(lambda: t.tolist(), lambda r: f"ok: {r}")
+
+
+@probe("asarray.0d_copy_True_dtype")
+def _():
+    a = np.array(1.0)
+    return outcome(lambda: torch.asarray(a, dtype=torch.float32, copy=True), lambda r: f"ok: {tdesc(r)}")
 
 
 @probe("Tensor.numpy.requires_grad_msg")
@@ -890,6 +967,7 @@ def main(argv=None):
         result["probes"][name] = run_one(fn, ns.timeout)
     text = json.dumps(result, indent=1, sort_keys=False)
     if ns.out:
+        os.makedirs(os.path.dirname(os.path.abspath(ns.out)), exist_ok=True)
         with open(ns.out, "w") as f:
             f.write(text + "\n")
     else:

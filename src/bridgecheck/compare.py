@@ -21,14 +21,31 @@ is gone. Everything else (exception type changes, raise -> return, warnings appe
 going, unbuildable inputs, cells in one report only) is a **change**: shown, not fatal.
 Properties pin the behaviours that matter; the census is a wide net for noticing movement.
 
+**not applicable** (never fails the gate): the call does not exist in one of the two
+versions: a property skipped there by its version gate (``versions.GATES``; the skip reason
+starts "not applicable: needs torch ...") or a census cell whose call raises TypeError for an
+unknown keyword. A property that fails in NEW where the call did not exist in OLD is shown
+here with NEW's failure: it is no bridge regression.
+
+A crash is called fixed only for the whole element-count class: where the census observes an
+input kind at several element counts (``signature.COUNTED``: a vectorised loop's tail), "no
+longer crashes" needs every count to stop crashing in NEW, and both reports to have the counts.
+
+Census changes that a property change already describes (the cells named by the ``census``
+globs of a deviations.toml entry seen by that property in OLD or NEW) are folded into that
+property change with its verdict, and so are the rows that restate it (its deviation's
+witness, its export-grid row) where their verdict is the same: one behaviour, described once.
+
+The output leads with counts by verdict and the top changes by function, details after.
 An allow file (TOML, see ``load_allow``) turns listed regressions into allowed ones.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bridgecheck.census import signature as sig
@@ -53,6 +70,9 @@ class Change:
     why: str
     detail: list[str]
     allowed: str | None = None  # the allow entry's reason
+    function: str = ""  # the bridge function, for the summary
+    folded: list[str] = field(default_factory=list)  # census cells this property change describes
+    restated: list[str] = field(default_factory=list)  # property rows that restate it
 
     @property
     def blocking(self) -> bool:
@@ -68,6 +88,15 @@ class Allow:
 
 # --- properties --------------------------------------------------------------------------------
 
+#: A skip by a version gate (``versions.skip_reason``; reports before the prefix lack it).
+_GATE_SKIP = re.compile(r"^(?:not applicable: )?needs torch \S+, numpy \S+ \(installed: ")
+
+
+def not_applicable(entry: dict | None) -> bool:
+    """The property's call does not exist in that report's versions (skipped by its gate)."""
+    return bool(entry and entry["outcome"] == "skipped" and _GATE_SKIP.match(entry.get("skip_reason") or ""))
+
+
 def property_verdict(old: dict | None, new: dict | None) -> tuple[str, str] | None:
     """``(verdict, why)`` for one property, or None when nothing changed."""
     o = old["outcome"] if old else None
@@ -77,6 +106,10 @@ def property_verdict(old: dict | None, new: dict | None) -> tuple[str, str] | No
         if o == "known-deviation" and old["deviations"]["seen"] != new["deviations"]["seen"]:
             return "change", "another known deviation applies"
         return None
+    if not_applicable(old) or not_applicable(new):
+        side = "OLD" if not_applicable(old) else "NEW"
+        fails = " (fails in NEW)" if side == "OLD" and n in FAILING else ""
+        return "not-applicable", f"the call does not exist in {side}{fails}"
     if n is None:
         return ("regression", "property missing from NEW") if observed(o) else ("change", "property gone")
     if n == "skipped":
@@ -117,6 +150,16 @@ def _outcome_text(entry: dict | None) -> str:
     return entry["outcome"]
 
 
+_CALL_PARAM = re.compile(r"\[((?:torch|np|Tensor)\.[\w.]*)")
+
+
+def property_function(ident: str) -> str:
+    """The bridge function a property row is about: its parameter where that names a call
+    (``test_x[torch.from_dlpack(copy=True)]``), else the property's name."""
+    found = _CALL_PARAM.search(ident)
+    return found.group(1) if found else ident.split("::")[-1].split("[")[0]
+
+
 def compare_properties(old: dict, new: dict) -> list[Change]:
     olds = {p["id"]: p for p in old["properties"]}
     news = {p["id"]: p for p in new["properties"]}
@@ -126,8 +169,10 @@ def compare_properties(old: dict, new: dict) -> list[Change]:
         verdict = property_verdict(o, n)
         if verdict is None:
             continue
-        changes.append(Change("property", ident, verdict[0], _outcome_text(o), _outcome_text(n),
-                              verdict[1], _property_detail(n if n and n.get("failure") else o)))
+        change = Change("property", ident, verdict[0], _outcome_text(o), _outcome_text(n),
+                        verdict[1], _property_detail(n if n and n.get("failure") else o))
+        change.function = property_function(ident)
+        changes.append(change)
     return changes
 
 
@@ -138,6 +183,8 @@ def census_verdict(old: dict | None, new: dict | None) -> tuple[str, str] | None
         return "change", "cell only in " + ("NEW" if old is None else "OLD")
     if sig.signature(old) == sig.signature(new):
         return None
+    if sig.not_applicable(old) or sig.not_applicable(new):
+        return "not-applicable", f"the call does not exist in {'OLD' if sig.not_applicable(old) else 'NEW'}"
     if sig.is_crash(new) and not sig.is_crash(old):
         return "regression", "now crashes the process"
     if sig.is_crash(old) and not sig.is_crash(new):
@@ -171,9 +218,84 @@ def compare_census(old: dict, new: dict) -> tuple[list[Change], str | None]:
         verdict = census_verdict(o, n)
         if verdict is None:
             continue
+        if verdict == ("fix", "no longer crashes"):
+            verdict = _crash_fix_for_the_class(o, olds, news)
         detail = [f"{side}: {c['message']}" for side, c in (("OLD", o), ("NEW", n)) if c and c.get("message")]
-        changes.append(Change("census", ident, verdict[0], sig.text(o), sig.text(n), verdict[1], detail))
+        change = Change("census", ident, verdict[0], sig.text(o), sig.text(n), verdict[1], detail)
+        change.function = (n or o)["function"]
+        changes.append(change)
     return changes, None
+
+
+def _crash_fix_for_the_class(cell: dict, olds: dict, news: dict) -> tuple[str, str]:
+    """A cell stopped crashing: a fix only when its whole element-count class did (see the
+    module docstring); otherwise a change that says which counts still crash or are unseen."""
+    kind = sig.family(cell["input"])
+    if kind not in sig.COUNTED:
+        return "fix", "no longer crashes"
+    prefix = f"{cell['function']}:{cell['dtype']}:"
+    ids = [prefix + kind] + [f"{prefix}{kind}-n{n}" for n in sig.COUNTED[kind]]
+    still = [i.removeprefix(prefix) for i in ids if sig.is_crash(news.get(i))]
+    if still:
+        return "change", f"no longer crashes on this input, still crashes on {', '.join(still)}"
+    unseen = [i.removeprefix(prefix) for i in ids if i not in olds or i not in news]
+    if unseen:
+        return "change", f"no longer crashes on this input; {', '.join(unseen)} not in both reports, so no fix is claimed"
+    return "fix", "no longer crashes (every element count)"
+
+
+_PARAM = re.compile(r"\[(.+)\]$")
+
+
+def fold(changes: list[Change], old: dict, new: dict, entries=None) -> list[Change]:
+    """Describe each behaviour once; returns the changes that remain.
+
+    A property row that restates another changed property (``test_deviation_witness[ID]``
+    of a deviation that property sees, ``test_export_grid[test_x]`` of property ``test_x``)
+    with the same verdict is folded into it; so are census changes matched by the ``census``
+    globs of a deviation the property sees in OLD or NEW (deviations.toml)."""
+    if entries is None:
+        from bridgecheck import deviations
+
+        entries = deviations.load()
+    globs = {e.id: e.census for e in entries if e.census}
+    reports = [{p["id"]: p for p in r["properties"]} for r in (old, new)]
+
+    def seen(c: Change) -> set[str]:
+        found = set()
+        for entry in (r.get(c.id) for r in reports):
+            if entry:
+                found.update(entry["deviations"]["seen"], entry["deviations"]["gone"])
+        return found
+
+    props = [c for c in changes if c.kind == "property"]
+    name = lambda c: c.id.split("::")[-1].split("[")[0]  # noqa: E731
+    param = lambda c: (_PARAM.search(c.id) or [None, None])[1]  # noqa: E731
+    witnesses = {e.id for e in entries}
+
+    def restates(c: Change, d: Change) -> bool:
+        """``c`` is a grid row of property ``d`` or a witness row of a deviation ``d`` sees."""
+        if param(c) in (name(d), *seen(d)):
+            return True
+        return param(c) in witnesses and param(d) not in witnesses and bool(seen(c) & seen(d))
+
+    primary = [c for c in props if not any(restates(c, d) for d in props if d is not c)]
+    devs = {id(c): seen(c) for c in primary}
+    kept, into = [], {}
+    for c in props:
+        if c not in primary:
+            into[id(c)] = next((d for d in primary if d.verdict == c.verdict and restates(c, d)), None)
+    for c in changes:
+        owner = into.get(id(c)) if c.kind == "property" else next(
+            (d for d in primary if any(fnmatch.fnmatchcase(c.id, g) for dev in sorted(devs[id(d)])
+                                       for g in globs.get(dev, []))), None)
+        if owner is None:
+            kept.append(c)
+        else:
+            (owner.folded if c.kind == "census" else owner.restated).append(f"{c.id}: {c.old}  ->  {c.new}")
+            if c.kind == "census":
+                owner.function = f"{c.function} ({name(owner)})"
+    return kept
 
 
 # --- allow file --------------------------------------------------------------------------------
@@ -235,51 +357,14 @@ def apply_allow(changes: list[Change], allows: list[Allow]) -> list[Allow]:
     return [a for a in allows if a not in used]
 
 
-# --- output ------------------------------------------------------------------------------------
+# --- output: bridgecheck.compare_output --------------------------------------------------------
 
-_TITLES = (("regression", "Regressions"), ("fix", "Fixed or improved"), ("change", "Other changes"))
-
-
-def render(old: dict, new: dict, old_name: str, new_name: str, changes: list[Change],
-           census_note: str | None, unused: list[Allow]) -> str:
-    lines = [f"OLD  {old_name}: {old['environment']['label']}",
-             f"NEW  {new_name}: {new['environment']['label']}", ""]
-    for kind, heading in (("property", "Properties"), ("census", "Census cells")):
-        subset = [c for c in changes if c.kind == kind]
-        if kind == "census" and census_note:
-            lines += [f"{heading}: {census_note}", ""]
-            continue
-        if not subset:
-            lines += [f"{heading}: no differences", ""]
-            continue
-        for verdict, title in _TITLES:
-            group = [c for c in subset if c.verdict == verdict]
-            if not group:
-                continue
-            lines.append(f"{heading} - {title} ({len(group)}):")
-            for c in group:
-                mark = "ALLOWED " if c.allowed else ""
-                lines.append(f"  {mark}{c.id}")
-                lines.append(f"      {c.old}  ->  {c.new}   [{c.why}]")
-                if c.allowed:
-                    lines.append(f"      allowed: {c.allowed}")
-                if verdict != "change":
-                    lines.extend(f"      {d}" for d in c.detail[:10])
-            lines.append("")
-    for allow in unused:
-        lines.append(f"note: allow entry {allow.kind} = {allow.pattern!r} matched no regression")
-    blocking = [c for c in changes if c.blocking]
-    allowed = [c for c in changes if c.verdict == "regression" and c.allowed]
-    fixes = [c for c in changes if c.verdict == "fix"]
-    verdict = "REGRESSED" if blocking else "OK"
-    lines.append(f"{verdict}: {len(blocking)} regression(s), {len(allowed)} allowed, "
-                 f"{len(fixes)} fix(es), {len(changes) - len(blocking) - len(allowed) - len(fixes)} other change(s)")
-    return "\n".join(lines)
+from bridgecheck.compare_output import render  # noqa: E402  (re-exported: compare.render)
 
 
 def compare(old: dict, new: dict, allows: list[Allow] = ()) -> tuple[list[Change], str | None, list[Allow]]:
     changes = compare_properties(old, new)
     census_changes, note = compare_census(old, new)
-    changes += census_changes
+    changes = fold(changes + census_changes, old, new)
     unused = apply_allow(changes, list(allows))
     return changes, note, unused

@@ -14,6 +14,11 @@ torch/numpy are expected to depart from what a property asserts. Each entry name
 - ``reason``, ``upstream``: why, and the upstream issue where one exists;
 - ``witness``: an input expression on which the entry is checked deterministically by
   ``conformance/test_deviations.py``, whatever Hypothesis happens to draw;
+- ``probe`` / ``probe_shows``: for an entry with a version range, the probe of
+  ``tools/probe_versions.py`` that shows the behaviour and a regular expression its recorded
+  observation matches exactly inside the range (``tests/test_version_gates.py``);
+- ``census``: globs of census cell ids that show the same behaviour; ``bridgecheck compare``
+  describes their changes with the property's change instead of twice;
 - ``strict`` (default true): every input matching ``when`` shows ``observed``. Set it false
   where the facts cannot say exactly which inputs do (a crash that depends on the CPU's
   vector width): drawn inputs may then show either value, and the witness must show
@@ -63,6 +68,9 @@ class Deviation:
     upstream: str = ""
     witness: str = ""
     strict: bool = True
+    probe: str = ""
+    probe_shows: str = ""
+    census: list = field(default_factory=list)
 
     @property
     def properties(self) -> tuple[str, ...]:
@@ -92,7 +100,7 @@ class Deviation:
 
 
 #: Keys whose values must be strings (``observed``/``contract`` may be any TOML value).
-STRINGS = ("id", "kind", "aspect", "reason", "torch", "numpy", "upstream", "witness")
+STRINGS = ("id", "kind", "aspect", "reason", "torch", "numpy", "upstream", "witness", "probe", "probe_shows")
 UPSTREAM = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/(issues|pull)/\d+")
 
 
@@ -151,6 +159,13 @@ def parse(text: str, source: str = "deviations.toml") -> tuple[Deviation, ...]:
             raise DeviationFileError(
                 f"{source}: {name}: witness is not a keyword-argument list ({exc.msg}): {raw['witness']!r}"
             ) from None
+        census = raw.get("census", [])
+        if not (isinstance(census, list) and all(isinstance(g, str) and g for g in census)):
+            raise DeviationFileError(f"{source}: {name}: census must be a list of cell-id globs")
+        try:
+            re.compile(raw.get("probe_shows", ""))
+        except re.error as exc:
+            raise DeviationFileError(f"{source}: {name}: probe_shows is not a regular expression ({exc})") from None
         seen.add(name)
         entries.append(Deviation(**raw))
     return tuple(entries)

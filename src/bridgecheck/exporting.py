@@ -12,7 +12,8 @@ DLPack export (``Tensor.__dlpack__``, the producer behind ``np.from_dlpack``) re
 ``BufferError`` (the DLPack protocol's exception): requires_grad (whatever the grad mode),
 the conjugate bit, non-strided layouts, devices DLPack cannot describe (meta) and quantized
 dtypes. Dtypes NumPy lacks (bfloat16, float8, complex32) are exported by torch and refused by
-NumPy, the consumer, with its own ``RuntimeError``. The negative bit is no obstacle to DLPack:
+NumPy, the consumer, with ``BufferError`` from NumPy 2.5 on (``RuntimeError`` before: a version
+entry in deviations.toml). The negative bit is no obstacle to DLPack:
 the export must then hold the negated values (see ``export_holds``).
 """
 
@@ -58,10 +59,12 @@ DLPACK_REFUSALS: dict[str, Refusal] = {
     "layout": Refusal("layout", BufferError, "layout other than torch.strided"),
     "device": Refusal("device", BufferError, "Cannot pack tensors on meta"),
     "quantized": Refusal("quantized", BufferError, "QUInt/QInt types are not supported by dlpack"),
-    # Whose refusal it is depends on the version: torch < 2.9 refuses float8 itself ("float8
-    # types are not supported by dlpack"), later torch exports it and NumPy refuses
-    # ("Unsupported dtype in DLTensor"). Both RuntimeError; no message is promised.
-    "dtype": Refusal("dtype", RuntimeError, ""),
+    # Whose refusal it is depends on the version (probe np_from_dlpack.float8_e4m3fn): torch
+    # < 2.9 refuses float8 itself with RuntimeError (entry dlpack-refusals-were-runtime-errors),
+    # torch 2.9 with BufferError, torch >= 2.10 exports it and NumPy refuses, with RuntimeError
+    # before NumPy 2.5 (entry numpy-dlpack-dtype-refusal-was-runtime-error) and BufferError
+    # from 2.5 ("Unsupported dtype in DLTensor"). No message is promised.
+    "dtype": Refusal("dtype", BufferError, ""),
 }
 
 

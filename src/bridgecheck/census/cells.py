@@ -29,6 +29,7 @@ import torch
 
 from bridgecheck import build, dtypes, memory
 from bridgecheck.census import operations
+from bridgecheck.census.signature import COUNTED
 
 ARRAY_TO_TORCH = "array->torch"
 TENSOR_TO_NUMPY = "tensor->numpy"
@@ -94,6 +95,8 @@ def _array_layouts(itemsize: int) -> dict[str, dict]:
         "memmap-readonly": dict(shape=(2, 3), layout="memmap", mode="r"),
         "0-d": dict(shape=(), layout="c-order"),
         "zero-size": dict(shape=(0, 3), layout="c-order"),
+        # element-count classes: a copy loop's vector body and scalar tail (signature.COUNTED)
+        **{f"{kind}-n{n}": dict(shape=(n,), layout=kind) for kind, counts in COUNTED.items() for n in counts},
     }
 
 

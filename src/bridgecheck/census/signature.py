@@ -3,6 +3,15 @@
 
 from __future__ import annotations
 
+import re
+
+#: Input kinds whose behaviour depends on the element count (a vectorised loop's tail):
+#: the census observes each with several counts, as ``<kind>-n<count>`` beside ``<kind>``.
+COUNTED = {"unaligned": (1, 7, 8)}
+_COUNT = re.compile(r"-n(\d+)$")
+#: How Python says a call does not exist in this version.
+_NO_SUCH_CALL = re.compile(r"unexpected keyword argument|takes no keyword arguments|has no attribute")
+
 #: The fields that make up a cell's behaviour; ``message`` is shown but never compared
 #: (wording changes are not behaviour changes).
 FIELDS = ("exception", "result_dtype", "aliases", "warnings")
@@ -52,3 +61,14 @@ def text(cell: dict | None) -> str:
         out = f"returns {cell.get('result_dtype')}{share}"
     warned = cell.get("warnings") or []
     return out + "".join(f" +{w}" for w in warned)
+
+
+def family(input_kind: str) -> str:
+    """The input kind without its element-count class: ``unaligned-n7`` -> ``unaligned``."""
+    return _COUNT.sub("", input_kind)
+
+
+def not_applicable(cell: dict | None) -> bool:
+    """The cell's call does not exist in this version (a TypeError for an unknown keyword):
+    not a behaviour of the bridge."""
+    return bool(cell and cell.get("exception") == "TypeError" and _NO_SUCH_CALL.search(cell.get("message") or ""))
