@@ -829,6 +829,21 @@ def _():
 
 
 # 6. operators
+@probe("op.ufunc_on_tensor_warnings")
+def _():
+    """np.sin on a tensor: a Tensor through __array_wrap__; NumPy 2 passes return_scalar, which
+    torch's one-argument __array_wrap__ does not take (a DeprecationWarning)."""
+    t = torch.tensor([1., 2.])
+    return outcome_and_warnings(lambda: np.sin(t), lambda r: f"ok: {type(r).__name__}")
+
+
+@probe("tensor.bool_int_sequence")
+def _():
+    """An integer sequence holding a NumPy bool: stored through __index__, which np.bool_ has
+    only before NumPy 2.0."""
+    return outcome(lambda: torch.tensor([np.bool_(True), np.int8(1)]), lambda r: f"ok: {tdesc(r)}")
+
+
 @probe("op.tensor_ne_ndarray")
 def _():
     t = torch.tensor([1., 2.])
