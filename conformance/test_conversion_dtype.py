@@ -18,13 +18,14 @@ from hypothesis import strategies as st
 
 from bridgecheck.cases import from_recipe
 from bridgecheck.contract import Call, expect, expect_raises, expect_returned, guarded, observe
-from bridgecheck.dtypes import torch_dtype_for
+from bridgecheck.dtypes import existing, torch_dtype_for
 from bridgecheck.equality import values_equal
 from bridgecheck.expectations import expect_converted, expect_sharing
 from bridgecheck.strategies import ACCEPTED_LAYOUTS, arrays
 
-#: Casts that preserve every value exactly (source -> wider destinations).
-WIDENING = {
+#: Casts that preserve every value exactly (source -> wider destinations), of the dtypes the
+#: installed torch has.
+_WIDENING = {
     "bool": ["uint8", "int16", "int64", "float32", "complex64"],
     "int8": ["int16", "int32", "int64", "float32", "float64", "complex128"],
     "uint8": ["int16", "uint16", "int32", "float16", "float32", "float64"],
@@ -36,6 +37,7 @@ WIDENING = {
     "float32": ["float64", "complex64", "complex128"],
     "complex64": ["complex128"],
 }
+WIDENING = {source: existing(*targets) for source, targets in _WIDENING.items() if existing(source)}
 
 ROWS = {
     "torch.tensor(a, dtype=d)": lambda a, d: torch.tensor(a, dtype=d),

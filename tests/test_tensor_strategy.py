@@ -3,6 +3,8 @@ each in the state its name says, and cases rebuild from their repr."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 import torch
 
@@ -240,3 +242,21 @@ if __name__ == "__main__":  # print the counts this module asserts on
                           ("devices", lambda c: c.tensor.device.type), ("layouts", lambda c: c.recipe["layout"]),
                           ("dtypes", lambda c: str(c.tensor.dtype))):
             print(" ", what, sorted(count(sample, key).items(), key=lambda kv: kv[1]))
+
+
+def test_a_layout_the_installed_torch_cannot_move_to_a_device_is_never_offered(monkeypatch):
+    """torch 2.2 has no sparse CSR on meta: the table of combinations asks torch, so a torch
+    that lacks one leaves it out (and everything else in)."""
+    module = importlib.import_module("bridgecheck.strategies.tensors")  # the module, not the strategy
+    assert module.layout_reaches("sparse_csr", "cpu") and module.layout_reaches("strided", "meta")
+    monkeypatch.setattr(module, "layout_reaches", lambda layout, device: (layout, device) != ("sparse_csr", "meta"))
+    table = _feasible([torch.float32], ["contiguous"], ["plain"], ["cpu", "meta"], LAYOUTS, 0, 2)["dtype-first"][torch.float32]
+    assert set(table["sparse_csr"][2]) == {"cpu"}
+    assert set(table["sparse_coo"][2]) == set(table["strided"][2]) == {"cpu", "meta"}
+
+
+def test_dtype_name_tables_keep_only_what_the_installed_torch_has():
+    from bridgecheck.dtypes import NUMPY_TO_TORCH, existing
+
+    assert existing("uint8", "no_such_dtype", "float32") == ["uint8", "float32"]
+    assert existing(*NUMPY_TO_TORCH) == list(NUMPY_TO_TORCH)

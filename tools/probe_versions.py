@@ -774,6 +774,14 @@ def _():
     return outcome(lambda: t.tolist(), lambda r: f"ok: {r}")
 
 
+@probe("Tensor.tolist.float8_e4m3fnuz")
+def _():
+    """tolist() of float8_e4m3fnuz against item() (bits 0x01: 2**-10, 0x7f: 240.0)."""
+    t = torch.tensor([0x01, 0x7F], dtype=torch.uint8).view(torch.float8_e4m3fnuz)
+    items = [t[i].item() for i in range(2)]
+    return outcome(lambda: t.tolist(), lambda r: f"ok: {r} matches_item={r == items} item={items}")
+
+
 @probe("asarray.0d_copy_True_dtype")
 def _():
     a = np.array(1.0)
@@ -872,6 +880,26 @@ def _():
 def _():
     t = torch.tensor([1., 2.], dtype=torch.float16)
     return outcome(lambda: t + np.array([1, 3]), lambda r: f"ok: {type(r).__name__} {r.dtype}")
+
+
+@probe("op.int64tensor_plus_np_uint64_max")
+def _():
+    """An operand beyond int64: refused, or computed (by NumPy, through Tensor.__array__)?"""
+    t = torch.tensor([1, 2], dtype=torch.int64)
+    return outcome(lambda: t + np.uint64(2 ** 64 - 1), lambda r: f"ok: {type(r).__name__} {r.dtype}")
+
+
+@probe("op.np_uint64_max_div_float32tensor")
+def _():
+    t = torch.tensor([1., 2.], dtype=torch.float32)
+    return outcome(lambda: np.uint64(2 ** 64 - 1) / t, lambda r: f"ok: {type(r).__name__} {r.dtype}")
+
+
+@probe("op.booltensor_and_np_bool")
+def _():
+    """A NumPy bool operand of a bitwise operator (read as a float scalar)."""
+    t = torch.tensor([False, True])
+    return outcome(lambda: t & np.True_, lambda r: f"ok: {type(r).__name__} {r.dtype}")
 
 
 @probe("op.uint8tensor_plus_np_uint64_2p63")

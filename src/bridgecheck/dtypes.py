@@ -26,6 +26,13 @@ def available(*names: str) -> list[torch.dtype]:
     return [d for d in (getattr(torch, n, None) for n in names) if isinstance(d, torch.dtype)]
 
 
+def existing(*names: str) -> list[str]:
+    """These dtype names, less those the installed torch has no dtype for (uint16/32/64 before
+    2.3): property tables of dtype names pass through here, so no strategy draws a dtype the
+    installed torch lacks (a dtype torch lacks has no contract to check there)."""
+    return [n for n in names if isinstance(getattr(torch, n, None), torch.dtype)]
+
+
 #: torch dtype -> NumPy dtype name (the inverse of ``NUMPY_TO_TORCH``).
 TORCH_TO_NUMPY: dict[torch.dtype, str] = {t: n for n, t in NUMPY_TO_TORCH.items()}
 

@@ -8,7 +8,9 @@ offsets, no conj/neg bits, and it leans on the very bridge under test. Here a re
 
 from __future__ import annotations
 
+import functools
 import math
+import warnings
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -44,6 +46,24 @@ LAYOUTS: tuple[str, ...] = ("strided", "sparse_coo", "sparse_csr")
 def available_devices() -> tuple[str, ...]:
     """Devices tensors can be drawn on here: cpu, meta, and cuda when present."""
     return ("cpu", "meta", "cuda") if torch.cuda.is_available() else ("cpu", "meta")
+
+
+@functools.cache
+def layout_reaches(layout: str, device: str) -> bool:
+    """Whether the installed torch can move a tensor of ``layout`` to ``device`` at all (torch
+    2.2 has no sparse CSR on the meta device: "Unsupported device type for SparseCsr layout").
+    Asked of torch once, on a 2x2 zero tensor, the way ``build.tensor`` makes its layouts;
+    strategies offer only what it can build."""
+    if layout == "strided" or device == "cuda":
+        return True
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # CSR is in beta: torch warns once
+        dense = torch.zeros(2, 2)
+        try:
+            (dense.to_sparse() if layout == "sparse_coo" else dense.to_sparse_csr()).to(device)
+        except (RuntimeError, NotImplementedError):
+            return False
+    return True
 
 
 _GRAD_DTYPES = (FLOATING | COMPLEX) - {torch.complex32}
@@ -125,7 +145,7 @@ def _feasible(dtypes, views, grads, devices, layouts, min_dims, max_dims) -> dic
                 continue
             lo, hi = _LAYOUT_DIMS[layout]
             for device in devices:
-                if dtype in QUANTIZED and device != "cpu":
+                if (dtype in QUANTIZED and device != "cpu") or not layout_reaches(layout, device):
                     continue
                 states = _grads_for(dtype, layout, device, grads)
                 for ndim in range(max(lo, min_dims), min(hi, max_dims) + 1):
