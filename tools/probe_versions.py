@@ -877,7 +877,7 @@ def _():
 @probe("op.bool_tensor_and_np_bool")
 def _():
     """A NumPy bool as a bitwise operand: read as a float scalar, which no bitwise kernel takes
-    (RuntimeError before torch 2.x, NotImplementedError after; see deviations.toml)."""
+    (RuntimeError before torch 2.8, NotImplementedError from 2.8.0 on)."""
     t = torch.tensor([True, False])
     return outcome(lambda: t & np.bool_(True), lambda r: f"ok: {tdesc(r)}")
 
