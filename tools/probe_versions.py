@@ -902,6 +902,28 @@ def _():
     return outcome(lambda: t & np.True_, lambda r: f"ok: {type(r).__name__} {r.dtype}")
 
 
+@probe("op.bool_tensor_and_np_bool")
+def _():
+    """A NumPy bool as a bitwise operand: read as a float scalar, which no bitwise kernel takes
+    (RuntimeError before torch 2.8, NotImplementedError from 2.8.0 on)."""
+    t = torch.tensor([True, False])
+    return outcome(lambda: t & np.bool_(True), lambda r: f"ok: {tdesc(r)}")
+
+
+@probe("op.np_bool_lshift_uint8_tensor")
+def _():
+    """The same, NumPy bool first, on a uint8 tensor (Tensor.__rlshift__)."""
+    t = torch.tensor([1, 2], dtype=torch.uint8)
+    return outcome(lambda: np.bool_(True) << t, lambda r: f"ok: {tdesc(r)}")
+
+
+@probe("op.bool_tensor_eq_bool_0d_ndarray")
+def _():
+    """t == a with a bool tensor and a 0-d bool ndarray (op.tensor_eq_ndarray for bools)."""
+    t = torch.tensor([True, False])
+    return outcome(lambda: t == np.array(True), lambda r: f"ok: {type(r).__name__} {r.tolist() if hasattr(r, 'tolist') else r}")
+
+
 @probe("op.uint8tensor_plus_np_uint64_2p63")
 def _():
     t = torch.tensor([1, 2], dtype=torch.uint8)
