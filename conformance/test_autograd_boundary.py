@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-
-from bridgecheck.dtypes import available
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bridgecheck.contract import Call, expect, observe
+from bridgecheck.dtypes import available
 from bridgecheck.equality import bitwise_equal
-from bridgecheck.exporting import DLPACK_REFUSALS
 from bridgecheck.expectations import expect_converted, expect_exported, expect_refusal
+from bridgecheck.exporting import DLPACK_REFUSALS
 from bridgecheck.strategies import PLAIN_VIEWS, arrays, numpy_dtypes, tensors
 
 #: dtypes that can require grad and that NumPy has.

@@ -18,6 +18,7 @@ from hypothesis.errors import Unsatisfiable
 from bridgecheck.cases import from_recipe
 from bridgecheck.dtypes import NUMPY_TO_TORCH
 from bridgecheck.witness import run_property
+
 #: Every property whose only argument is a tensor drawn from ``exportable_tensors()``, with
 #: the autograd states it draws (the grid keeps to each property's own domain).
 ALL_UNTRACKED = ("plain", "detached", "inference")

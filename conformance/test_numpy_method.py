@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from bridgecheck.cases import explicit, tensor_recipe
 from bridgecheck.contract import Call, expect, observe
 from bridgecheck.dtypes import NUMPY_LACKS
-from bridgecheck.exporting import NUMPY_REFUSALS, numpy_refusal
 from bridgecheck.expectations import expect_exported, expect_refusal
+from bridgecheck.exporting import NUMPY_REFUSALS, numpy_refusal
 from bridgecheck.strategies import PLAIN_VIEWS, available_devices, exportable_tensors, tensors
 
 #: Autograd states in which a tensor does not require grad.

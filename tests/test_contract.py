@@ -65,9 +65,8 @@ def test_a_known_deviation_in_range_passes_and_is_recorded(table):
 
 def test_the_contract_value_where_a_deviation_is_known_means_it_is_gone(table):
     call = from_numpy_call("Q")
-    with property_scope(PROPERTY) as events:
-        with pytest.raises(DeviationGone) as info:
-            expect(call, "raises", "returned", "returned")
+    with property_scope(PROPERTY) as events, pytest.raises(DeviationGone) as info:
+        expect(call, "raises", "returned", "returned")
     assert events == [("gone", "q-refused")]
     message = str(info.value)
     assert "'q-refused' no longer holds" in message and "deviations.toml" in message, message
@@ -76,9 +75,8 @@ def test_the_contract_value_where_a_deviation_is_known_means_it_is_gone(table):
 
 def test_a_third_value_violates_both(table):
     call = from_numpy_call("Q")
-    with property_scope(PROPERTY) as events:
-        with pytest.raises(BridgeViolation) as info:
-            expect(call, "raises", "ValueError", "returned")
+    with property_scope(PROPERTY) as events, pytest.raises(BridgeViolation) as info:
+        expect(call, "raises", "ValueError", "returned")
     assert type(info.value) is BridgeViolation and events == []
     message = str(info.value)
     assert "'ValueError'" in message and "'TypeError' (known deviation q-refused)" in message and "'returned' (contract)" in message

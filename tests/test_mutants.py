@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-import warnings
 import sys
+import warnings
 from pathlib import Path
 
 import pytest

@@ -7,9 +7,9 @@ hundreds of identical ones (``pytest_plugin`` deselects the other properties).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
-import contextlib
 
 
 @functools.cache

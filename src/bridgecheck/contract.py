@@ -13,9 +13,10 @@ from __future__ import annotations
 import contextlib
 import re
 import warnings
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from bridgecheck import deviations
 from bridgecheck.cases import Case

@@ -207,5 +207,6 @@ def python_values_equal(got, want, path: str = "") -> Verdict:
                 return verdict
         return Verdict(True)
     if not same_python_number(got, want):
-        return Verdict(False, f"at {path or 'top'}: {got!r} ({type(got).__name__}), expected {want!r} ({type(want).__name__})")
+        return Verdict(False, f"at {path or 'top'}: {got!r} ({type(got).__name__}), "
+                              f"expected {want!r} ({type(want).__name__})")
     return Verdict(True)

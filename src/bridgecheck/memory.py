@@ -124,7 +124,8 @@ class _Window:
 
     def __init__(self, pointer: int, shape, strides, owner, *, readonly: bool) -> None:
         self.__array_interface__ = {
-            "version": 3, "typestr": "|u1", "data": (pointer, readonly), "shape": tuple(shape), "strides": tuple(strides),
+            "version": 3, "typestr": "|u1", "data": (pointer, readonly),
+            "shape": tuple(shape), "strides": tuple(strides),
         }
         self.owner = owner
 

@@ -23,7 +23,8 @@ version, and the two versions differ exactly as NEP 50 says (``t + np.array(2.0)
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -52,7 +53,10 @@ UFUNCS: dict[str, np.ufunc] = {
 }
 
 KINDS = ("bool", "int", "float", "complex")
-_COMPLEX_OF = {torch.float16: torch.complex32, torch.bfloat16: torch.complex64, torch.float32: torch.complex64, torch.float64: torch.complex128}
+_COMPLEX_OF = {
+    torch.float16: torch.complex32, torch.bfloat16: torch.complex64,
+    torch.float32: torch.complex64, torch.float64: torch.complex128,
+}
 
 
 def category(dtype: torch.dtype) -> str:
@@ -67,7 +71,8 @@ def category(dtype: torch.dtype) -> str:
 
 def scalar_kind(s: np.generic) -> str:
     """The kind of Python number a NumPy scalar stands for."""
-    for kind, base in (("bool", np.bool_), ("int", np.integer), ("float", np.floating), ("complex", np.complexfloating)):
+    kinds = (("bool", np.bool_), ("int", np.integer), ("float", np.floating), ("complex", np.complexfloating))
+    for kind, base in kinds:
         if isinstance(s, base):
             return kind
     raise TypeError(f"{type(s).__name__} is not a numeric NumPy scalar")

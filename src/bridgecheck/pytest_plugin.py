@@ -73,9 +73,14 @@ def pytest_ignore_collect(collection_path, config: pytest.Config):
     from bridgecheck.bridge import unavailable_reason
 
     parts = collection_path.parts
-    if "conformance" in parts and collection_path.suffix == ".py" and collection_path.name.startswith("test_"):
-        if collection_path.name != "test_bridge.py" and unavailable_reason() is not None:
-            return True
+    if (
+        "conformance" in parts
+        and collection_path.suffix == ".py"
+        and collection_path.name.startswith("test_")
+        and collection_path.name != "test_bridge.py"
+        and unavailable_reason() is not None
+    ):
+        return True
     return None
 
 

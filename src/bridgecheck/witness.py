@@ -10,8 +10,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from collections.abc import Callable
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -22,7 +23,6 @@ from bridgecheck import cases
 from bridgecheck.contract import property_scope, record_events
 from bridgecheck.deviations import Deviation
 from bridgecheck.environment import conformance_package
-
 
 
 def _module(name: str) -> ModuleType:

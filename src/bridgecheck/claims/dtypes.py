@@ -27,7 +27,7 @@ def _from_numpy_keeps_dtype() -> Finding:
     kept, changed = [], []
     refused: dict[str, list[str]] = {}  # exception -> the dtypes refused with it
     for label, dtype in dtype_sample().items():
-        t, exc = attempt(lambda: torch.from_numpy(np.zeros(3, dtype=dtype)))
+        t, exc = attempt(lambda: torch.from_numpy(np.zeros(3, dtype=dtype)))  # noqa: B023 - called at once
         if exc is not None:
             refused.setdefault(describe_exception(exc), []).append(label)
         elif dtype.isnative and t.dtype == NUMPY_TO_TORCH.get(dtype.name):

@@ -7,7 +7,8 @@ uniform (``ValueError: At least one stride…``) and keep each check short.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch

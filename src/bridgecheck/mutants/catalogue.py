@@ -30,8 +30,8 @@ and pass everything else to the original, so the library's own uses of torch (``
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
@@ -259,7 +259,8 @@ def from_numpy_refuses_uint16(from_numpy):
     def mutated(a):
         if _array(a) and a.dtype == np.uint16:
             raise TypeError("can't convert np.ndarray of type numpy.uint16. The only supported types are: "
-                            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
+                            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
+                            "uint8, and bool.")
         return from_numpy(a)
 
     return mutated
@@ -340,7 +341,8 @@ def asarray_negative_strides_raise_runtime_error(asarray):
 
 
 @mutant("torch.from_numpy",
-        shows="'multiple' not in str(observe(torch.from_numpy, np.lib.stride_tricks.as_strided(np.zeros(4), (2,), (3,))).exc)",
+        shows="'multiple' not in "
+              "str(observe(torch.from_numpy, np.lib.stride_tricks.as_strided(np.zeros(4), (2,), (3,))).exc)",
         first="test_refuses_strides_off_the_item_grid[torch.from_numpy()]")
 def from_numpy_rewords_stride_error(from_numpy):
     """torch.from_numpy's error for strides off the item grid loses its documented wording."""
@@ -744,7 +746,8 @@ def array_copies(array):
     return _changing_result(array, lambda a: np.array(a, copy=True))
 
 
-@mutant("torch.Tensor.tolist", shows="torch.tensor([True]).tolist() == [1] and type(torch.tensor([True]).tolist()[0]) is int",
+@mutant("torch.Tensor.tolist",
+        shows="torch.tensor([True]).tolist() == [1] and type(torch.tensor([True]).tolist()[0]) is int",
         first="test_tolist_nests_the_python_numbers")
 def tolist_bool_as_int(tolist):
     """Tensor.tolist() of a bool tensor gives ints instead of bools."""

@@ -26,9 +26,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from bridgecheck.mutants.apply import MUTANT_ENV, NOT_APPLICABLE_EXIT, REPORT_ENV, SITE_DIR
 from bridgecheck.mutants.catalogue import CATALOGUE, Mutant
@@ -107,7 +107,7 @@ def prewarm() -> None:
     import pytest  # noqa: F401
     import torch  # noqa: F401
 
-    import bridgecheck.contract  # noqa: F401
+    import bridgecheck.contract
     import bridgecheck.strategies  # noqa: F401
 
 
@@ -263,7 +263,8 @@ def markdown(results: list[Result]) -> str:
     for r in results:
         m = CATALOGUE.get(r.name)
         killer = r.killer.removeprefix("conformance/")
-        cells = [f"`{r.name}`", m.description if m else "", r.verdict, f"{r.seconds:.1f} s", f"`{killer}`" if killer else ""]
+        cells = [f"`{r.name}`", m.description if m else "", r.verdict, f"{r.seconds:.1f} s",
+                 f"`{killer}`" if killer else ""]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(rows) + "\n"
 

@@ -76,9 +76,8 @@ def describe(exc: BaseException, phase: str) -> dict:
     # @reproduce_failure line) as notes: to each leaf of a group, or to the lone exception.
     for holder in [exc, *leaves]:
         for note in _notes(holder):
-            if note.startswith(EXAMPLE_PREFIXES) or "reproduce_failure" in note:
-                if note not in examples:
-                    examples.append(note)
+            if (note.startswith(EXAMPLE_PREFIXES) or "reproduce_failure" in note) and note not in examples:
+                examples.append(note)
     # The example first, the blob after: Hypothesis may attach them in either order (in CI,
     # print_blob is on and its note can come first).
     examples.sort(key=lambda note: not note.startswith(EXAMPLE_PREFIXES))
