@@ -266,7 +266,7 @@ def guarded(call: Call, body: Callable[[], None]) -> None:
         expect(call, "crash", outcome.kind, "none", detail=outcome.stderr_tail[-300:], error=CrashViolation)
         return
     expect(call, "crash", "none", "none")
-    if outcome.raised:
+    if outcome.exc_type is not None:  # it raised
         cls = _VIOLATIONS.get(outcome.exc_type)
         if cls is None:
             raise RuntimeError(f"{outcome.exc_type} in isolated property body: {outcome.exc_message}")

@@ -173,7 +173,7 @@ def _read_with_timeout(pipe, pid: int, timeout: float) -> bytes:
     import select
     import time
 
-    chunks = []
+    chunks: list[bytes] = []
     fd = pipe.fileno()
     deadline = time.monotonic() + timeout
     while True:

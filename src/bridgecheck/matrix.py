@@ -230,9 +230,9 @@ def render(reports: list[tuple[str, dict]]) -> str:
     sections: OrderedDict[str, list[str]] = OrderedDict()
     diff_by_fn: Counter = Counter()
     for ident, first in cell_order.items():
-        cells = [None if gone else _census_cell(env.get(ident)) for env, gone in zip(census_envs, bridgeless)]
+        census_cells = [None if gone else _census_cell(env.get(ident)) for env, gone in zip(census_envs, bridgeless)]
         label = f'<td>{_e(first["dtype"])}</td><td class="id">{_e(first["input"])}</td>'
-        differs, row = _census_row(label, cells)
+        differs, row = _census_row(label, census_cells)
         diff_by_fn[first["function"]] += differs
         sections.setdefault(first["function"], []).append(row)
 

@@ -80,7 +80,7 @@ def plain_view(t: torch.Tensor) -> torch.Tensor:
 
 def _on_readonly_mapping(a: np.ndarray) -> bool:
     """True when ``a``'s memory is a read-only mmap: writing there kills the process."""
-    obj = a
+    obj: object = a
     while obj is not None:
         if isinstance(obj, mmap.mmap):
             return memoryview(obj).readonly

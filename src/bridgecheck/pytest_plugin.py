@@ -96,7 +96,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     if not _runs_properties(items) or unavailable_reason() is None:
         return
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         in_conformance = "conformance" in item.path.parts
         (drop if in_conformance and item.name != "test_bridge_available" else keep).append(item)

@@ -75,7 +75,7 @@ def _without_examples(fn: Callable) -> Callable:
     def bare(*args, **kwargs):
         return fn(*args, **kwargs)
 
-    bare.__signature__ = inspect.signature(fn)
+    bare.__signature__ = inspect.signature(fn)  # type: ignore[attr-defined]  # read by inspect.signature
     bare.__name__ = bare.__qualname__ = fn.__name__
     bare.__module__ = fn.__module__
     return bare

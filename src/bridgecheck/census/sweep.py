@@ -211,6 +211,7 @@ def sweep(cells, *, inject: str | None = None, hang: str | None = None, reverse:
             if kind == "S":
                 current = int(payload)
             elif kind == "R":
+                assert current is not None, "the worker reports a cell's result after its start"
                 results[order[current]] = json.loads(payload)
                 resume, current = current + 1, None
             elif kind == "D":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import torch
 
@@ -102,7 +105,9 @@ def _float64_may_become_float32() -> Finding:
 
 
 #: float dtype -> (unsigned integer of its width, number of mantissa bits)
-_FLOAT_LAYOUT = {"float16": (np.uint16, 10), "float32": (np.uint32, 23), "float64": (np.uint64, 52)}
+_FLOAT_LAYOUT: dict[str, tuple[type[np.unsignedinteger], int]] = {
+    "float16": (np.uint16, 10), "float32": (np.uint32, 23), "float64": (np.uint64, 52),
+}
 
 
 def special_bit_patterns(name: str) -> np.ndarray:
@@ -124,6 +129,7 @@ def bit_pattern_sample(name: str, size: int = 100_000) -> np.ndarray:
     """Every float16 pattern; otherwise ``size`` uniform random patterns over the *whole* integer
     range (sign bit included), followed by ``special_bit_patterns``."""
     uint, _ = _FLOAT_LAYOUT[name]
+    drawn: np.ndarray
     if name == "float16":
         drawn = np.arange(1 << 16, dtype=np.uint16)
     else:
@@ -192,12 +198,12 @@ def _same_shape_and_data() -> Finding:
         "transposed (4, 6)": lambda x: x.reshape(6, 4).T,
         "step-sliced (6, 2)": lambda x: x.reshape(6, 4)[:, ::2],
     }
-    to_torch = {
+    to_torch: dict[str, Callable[[Any], torch.Tensor]] = {
         "torch.from_numpy": torch.from_numpy,
         "torch.tensor": torch.tensor,
         "torch.as_tensor": torch.as_tensor,
     }
-    to_numpy = {"Tensor.numpy": lambda t: t.numpy(), "np.asarray": np.asarray}
+    to_numpy: dict[str, Callable[[Any], np.ndarray]] = {"Tensor.numpy": lambda t: t.numpy(), "np.asarray": np.asarray}
     values = np.random.default_rng(0).standard_normal(24) * 10
     total, differ = 0, []
     for dtype in NUMPY_TO_TORCH:

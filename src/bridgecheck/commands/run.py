@@ -101,6 +101,7 @@ def launch(cmd: list[str], cwd: Path, env: dict) -> tuple[int, bool]:
     closed = False
     try:
         if relay:
+            assert proc.stdout is not None  # stdout=PIPE when relaying
             out = sys.stdout.buffer
             while chunk := os.read(proc.stdout.fileno(), 65536):
                 if closed:

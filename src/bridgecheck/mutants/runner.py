@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bridgecheck.mutants.apply import MUTANT_ENV, NOT_APPLICABLE_EXIT, REPORT_ENV, SITE_DIR
-from bridgecheck.mutants.catalogue import CATALOGUE, Mutant
+from bridgecheck.mutants.apply import NOT_APPLICABLE_EXIT, REPORT_ENV
+from bridgecheck.mutants.registry import CATALOGUE, MUTANT_ENV, SITE_DIR, Mutant
 from bridgecheck.outputs import write_atomic
 
 KILLED, SURVIVED, NOT_APPLICABLE, ERROR = "killed", "survived", "not applicable", "error"
@@ -210,7 +210,8 @@ def run(
     fresh = fresh or conformance_imported()
     if not fresh:
         prewarm()
-    queue, running, results = list(mutants), {}, {}
+    queue, results = list(mutants), {}
+    running: dict[int, _Child] = {}
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         while queue or running:
@@ -224,11 +225,11 @@ def run(
                         os.kill(child.pid, 9)
                 time.sleep(0.02)
                 continue
-            child = running.pop(pid, None)
-            if child is None:
+            finished = running.pop(pid, None)
+            if finished is None:
                 continue
-            result = _finish(child, status, keep_logs)
-            results[child.mutant.name] = result
+            result = _finish(finished, status, keep_logs)
+            results[finished.mutant.name] = result
             if progress:
                 progress(result)
     finally:

@@ -65,6 +65,7 @@ def _hypothesis_info(seed: Any) -> dict[str, Any]:
     except Exception:  # noqa: BLE001
         return {"version": None, "profile": None, "seed": None}
     current = settings.default
+    assert current is not None, "Hypothesis always has a default settings object"
     return {
         "version": hypothesis.__version__,
         "profile": settings.get_current_profile_name(),

@@ -7,7 +7,9 @@ exception object exists; the result is plain data attached to the test report's
 
 from __future__ import annotations
 
+import builtins
 import re
+import sys
 
 from bridgecheck import contract
 
@@ -22,9 +24,9 @@ MESSAGE_CHARS = 2000
 EXAMPLE_PREFIXES = ("Falsifying example", "Failing test case")
 
 
-try:
-    _GROUP = BaseExceptionGroup  # Python >= 3.11
-except NameError:  # Python 3.10: Hypothesis and pytest raise the exceptiongroup backport's
+if sys.version_info >= (3, 11):
+    _GROUP = builtins.BaseExceptionGroup
+else:  # Python 3.10: Hypothesis and pytest raise the exceptiongroup backport's
     from exceptiongroup import BaseExceptionGroup as _GROUP
 
 

@@ -272,8 +272,8 @@ def tensors(
         raise InvalidArgument("pass dtype= or its older spelling dtypes=, not both")
     if isinstance(dtype, torch.dtype):
         dtype = (dtype,)
-    arguments = (("dtypes", dtypes), ("views", views), ("grads", grads), ("devices", devices), ("layouts", layouts))
-    for name, given in arguments:
+    plural = {"dtypes": dtypes, "views": views, "grads": grads, "devices": devices, "layouts": layouts}
+    for name, given in plural.items():
         if isinstance(given, (str, torch.dtype)):
             raise InvalidArgument(f"{name}={given!r} is one value; pass a collection: {name}=[{given!r}]")
     if isinstance(dtype, str):
