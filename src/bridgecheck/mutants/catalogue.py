@@ -31,46 +31,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from bridgecheck.contract import observe
 from bridgecheck.memory import shares_memory
-
-
-class NotApplicable(Exception):
-    """The mutant cannot be applied to the installed torch/numpy (said why)."""
-
-
-@dataclass(frozen=True)
-class Mutant:
-    name: str
-    target: str
-    description: str
-    make: Callable[[Callable], Callable]
-    shows: str
-    first: tuple[str, ...] = ()
-
-
-CATALOGUE: dict[str, Mutant] = {}
-
-
-def mutant(target: str, *, shows: str, first: str | tuple[str, ...] = ()):
-    """Register the decorated ``make(original) -> replacement`` (see the module docstring)."""
-
-    def register(make: Callable) -> Callable:
-        name = make.__name__.replace("_", "-")
-        if name in CATALOGUE:
-            raise ValueError(f"duplicate mutant {name!r}")
-        description = " ".join((inspect.getdoc(make) or "").split())
-        first_ = (first,) if isinstance(first, str) else tuple(first)
-        CATALOGUE[name] = Mutant(name, target, description, make, shows, first_)
-        return make
-
-    return register
-
+from bridgecheck.mutants.registry import APPLIED, MUTANT_ENV, SITE_DIR, NotApplicable, mutant
 
 # --- names for ``shows`` and for the wrappers -----------------------------------------------
 
@@ -104,12 +71,10 @@ def fresh_warnings(code: str) -> list[str]:
     import subprocess
     import sys
 
-    from bridgecheck.mutants import apply
-
-    env = {k: v for k, v in os.environ.items() if k != apply.MUTANT_ENV}
-    env["PYTHONPATH"] = os.pathsep.join([str(apply.SITE_DIR), *sys.path])
-    if apply._applied:
-        env[apply.MUTANT_ENV] = next(iter(apply._applied))
+    env = {k: v for k, v in os.environ.items() if k != MUTANT_ENV}
+    env["PYTHONPATH"] = os.pathsep.join([str(SITE_DIR), *sys.path])
+    if APPLIED:
+        env[MUTANT_ENV] = next(iter(APPLIED))
     out = subprocess.run([sys.executable, "-c", _FRESH, code], capture_output=True, text=True, env=env, timeout=300)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -791,8 +756,3 @@ def np_from_dlpack_ignores_copy(from_dlpack):
 def dlpack_exports_requires_grad(dlpack):
     """Tensor.__dlpack__ exports tensors that require grad instead of refusing them."""
     return _changing_input(dlpack, lambda t: t.detach(), when=lambda t: t.requires_grad)
-
-
-# --- operations across the bridge: a module of their own, registered here -------------------
-
-from bridgecheck.mutants import operations as _operations  # noqa: E402,F401 - registers on import

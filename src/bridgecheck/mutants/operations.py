@@ -1,5 +1,5 @@
 """Mutants of the bridge in operations: NumPy scalars and arrays as operands, ufuncs on
-tensors, indexing (registered into ``catalogue.CATALOGUE``; same conventions as there).
+tensors, indexing (registered into ``registry.CATALOGUE``; the conventions are ``catalogue``'s).
 
 Each replaces one Tensor operator or method and changes only calls whose other operand comes
 from NumPy, so the library's own tensor arithmetic is untouched.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from bridgecheck.mutants.catalogue import mutant
+from bridgecheck.mutants.registry import mutant
 
 _INT64_MAX = 2**63 - 1
 
