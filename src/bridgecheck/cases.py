@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from bridgecheck import build
+from bridgecheck.dtypes import torch_name
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,7 +144,7 @@ class TensorCase(Case):
         t = self.value
         return {
             "input": "tensor",
-            "dtype": str(t.dtype).removeprefix("torch."),
+            "dtype": torch_name(t.dtype),
             "ndim": t.dim(),
             "size": t.numel(),
             "zero_size": t.numel() == 0,
@@ -188,10 +189,6 @@ class Recipe:
 
 def tensor_recipe(**recipe) -> Recipe:
     return Recipe("tensor", recipe)
-
-
-def array_recipe(**recipe) -> Recipe:
-    return Recipe("array", recipe)
 
 
 def explicit(**arguments):

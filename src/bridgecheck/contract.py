@@ -51,10 +51,6 @@ def property_scope(name: str) -> Iterator[list]:
         _events.reset(tokens[1])
 
 
-def current_property() -> str | None:
-    return _property.get()
-
-
 def record_events(events: list) -> None:
     """Add deviation events to the running property's (used when one property runs another)."""
     mine = _events.get()
@@ -174,6 +170,7 @@ def expect(
     naming the call, its inputs, both values and a reproduction. A known deviation in range
     whose value is no longer observed while the contract's is raises ``DeviationGone``.
     """
+    __tracebackhide__ = True
     prop = _property.get()
     known = deviations.matching(prop, aspect, call.facts()) if prop else []
     events = _events.get()
@@ -213,6 +210,7 @@ def expect(
 def expect_returned(call: Call, observed: Observed) -> bool:
     """The call returned (aspect ``raises`` is ``"returned"``). True when there is a result to
     check further; False when a known deviation says it raises (nothing more to check)."""
+    __tracebackhide__ = True
     expect(call, "raises", observed.kind, "returned", detail=observed.message[:300])
     return observed.exc is None
 
@@ -221,6 +219,7 @@ def expect_refused(call: Call, observed: Observed, match: str = "") -> None:
     """The call raised *some* exception (aspect ``refused``), with ``match`` in its message:
     for refusals whose exception type no documentation pins down. A crash or a silent
     success fails."""
+    __tracebackhide__ = True
     expect(call, "refused", observed.exc is not None, True, detail=f"returned {type(observed.value).__name__}")
     if match and match not in observed.message:
         raise BridgeViolation(call.failure(f"message {observed.message[:300]!r} lacks {match!r}"))
@@ -228,6 +227,7 @@ def expect_refused(call: Call, observed: Observed, match: str = "") -> None:
 
 def expect_raises(call: Call, observed: Observed, exc_type: type[BaseException], match: str = "") -> None:
     """The call raised ``exc_type`` (aspect ``raises``) with ``match`` in its message."""
+    __tracebackhide__ = True
     expect(call, "raises", observed.kind, exc_type.__name__, detail=observed.message[:300])
     if observed.exc is not None and isinstance(observed.exc, exc_type) and match not in observed.message:
         raise BridgeViolation(

@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from bridgecheck.dtypes import torch_name
+
 ARITHMETIC = ("+", "-", "*", "/", "//", "%", "**")
 BITWISE = ("&", "|", "^", "<<", ">>")
 COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
@@ -114,7 +116,7 @@ def result_dtype(dtype: torch.dtype, kind: str, op: str, *, reflected: bool = Fa
 
 
 def numpy_dtype(dtype: torch.dtype) -> np.dtype:
-    return np.dtype(str(dtype).removeprefix("torch."))
+    return np.dtype(torch_name(dtype))
 
 
 def oracle(op: str, x: np.ndarray, y: Any, dtype: torch.dtype, *, reflected: bool = False) -> np.ndarray:

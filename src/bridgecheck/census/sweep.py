@@ -57,7 +57,7 @@ class Job:
         self._tmp = tempfile.TemporaryDirectory(prefix="bridgecheck-census-")
         self.out = Path(self._tmp.name, "census.json")
         # A file cannot fill up and block; it lives as long as the child, closed when it is read.
-        self._err = open(Path(self._tmp.name, "stderr.txt"), "w+b")  # noqa: SIM115
+        self._err = open(Path(self._tmp.name, "stderr.txt"), "w+b")  # noqa: SIM115 - see above
         self.timeout = timeout
         self.started = time.time()
         self.proc = subprocess.Popen([*cmd, "--out", str(self.out)], env=env,

@@ -9,8 +9,8 @@ import numpy as np
 import torch
 
 from bridgecheck.claims.model import Claim, Finding
-from bridgecheck.claims.probes import attempt, describe_exception, dtype_name, with_warnings
-from bridgecheck.dtypes import NUMPY_TO_TORCH
+from bridgecheck.claims.probes import attempt, describe_exception, with_warnings
+from bridgecheck.dtypes import NUMPY_TO_TORCH, torch_name
 
 TOPIC = "dtypes"
 
@@ -36,7 +36,7 @@ def _from_numpy_keeps_dtype() -> Finding:
         elif dtype.isnative and t.dtype == NUMPY_TO_TORCH.get(dtype.name):
             kept.append(label)
         else:
-            changed.append(f"{label} {dtype.name} -> {dtype_name(t.dtype)}")
+            changed.append(f"{label} {dtype.name} -> {torch_name(t.dtype)}")
     refusals = "; ".join(f"{' '.join(labels)} ({exc})" for exc, labels in refused.items())
     # A refusal raises: nothing was converted, so nothing changed dtype.
     return Finding.decide(
@@ -53,8 +53,8 @@ def _cast_methods() -> Finding:
     ok = ok and as_float.tolist() == [1.0, 2.0, 3.0]
     return Finding.decide(
         ok,
-        f"from_numpy(np.array([1, 2, 3])) (int64) .float() -> {dtype_name(as_float.dtype)},"
-        f" .double() -> {dtype_name(as_double.dtype)},"
+        f"from_numpy(np.array([1, 2, 3])) (int64) .float() -> {torch_name(as_float.dtype)},"
+        f" .double() -> {torch_name(as_double.dtype)},"
         f" values {as_float.tolist()}",
     )
 
@@ -66,7 +66,7 @@ def _dtype_argument() -> Finding:
     wrapped = torch.tensor(np.array([300]), dtype=torch.int8).item()
     return Finding.decide(
         ok,
-        f"int64 array with dtype=torch.int16 -> {dtype_name(t.dtype)} {t.tolist()};"
+        f"int64 array with dtype=torch.int16 -> {torch_name(t.dtype)} {t.tolist()};"
         f" note: out-of-range values wrap silently (300 as int8 -> {wrapped})",
     )
 
@@ -86,7 +86,7 @@ def _float64_may_become_float32() -> Finding:
         torch.set_default_dtype(default)
         for name, make in paths.items():
             if with_warnings(make)[0].dtype != torch.float64:
-                narrowed.add(f"{name} under default {dtype_name(default)}")
+                narrowed.add(f"{name} under default {torch_name(default)}")
     kept = [name for name in paths if not any(n.startswith(name + " ") for n in narrowed)]
     if not narrowed:
         return Finding.decide(
@@ -175,13 +175,13 @@ def _list_of_float64_gives_float32() -> Finding:
     seen = {}
     for default in (torch.float32, torch.float64):
         torch.set_default_dtype(default)
-        seen[dtype_name(default)] = torch.tensor(a.tolist())
+        seen[torch_name(default)] = torch.tensor(a.tolist())
     named = torch.tensor(a.tolist(), dtype=torch.float64)
     evidence = (
         "torch.tensor(np.array([0.1, 0.2]).tolist()) under default float32 ->"
-        f" {dtype_name(seen['float32'].dtype)}"
+        f" {torch_name(seen['float32'].dtype)}"
         f" (0.1 reads back as {seen['float32'][0].item()!r}), under default float64 ->"
-        f" {dtype_name(seen['float64'].dtype)}; with dtype=torch.float64 -> {dtype_name(named.dtype)}"
+        f" {torch_name(seen['float64'].dtype)}; with dtype=torch.float64 -> {torch_name(named.dtype)}"
     )
     narrowed = [default for default, t in seen.items() if t.dtype == torch.float32]
     if narrowed == ["float32"]:

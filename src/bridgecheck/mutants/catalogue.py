@@ -1,6 +1,6 @@
 """The catalogue of mutants: realistic regressions of the bridge, one public function each.
 
-A mutant is registered by decorating ``make(original) -> replacement``::
+A mutant is registered (into ``registry.CATALOGUE``) by decorating ``make(original) -> replacement``::
 
     @mutant("torch.from_numpy", shows="not shares(a := np.arange(3.0), torch.from_numpy(a))")
     def from_numpy_copies(from_numpy):

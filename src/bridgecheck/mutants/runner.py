@@ -101,14 +101,14 @@ def conformance_imported() -> bool:
 
 
 def prewarm() -> None:
-    """Import what every run needs, once, before forking."""
-    import hypothesis  # noqa: F401
-    import numpy  # noqa: F401
-    import pytest  # noqa: F401
-    import torch  # noqa: F401
+    """Import what every run needs, once, before forking (imported for the cache, not used)."""
+    import hypothesis  # noqa: F401 - see the docstring
+    import numpy  # noqa: F401 - see the docstring
+    import pytest  # noqa: F401 - see the docstring
+    import torch  # noqa: F401 - see the docstring
 
     import bridgecheck.contract
-    import bridgecheck.strategies  # noqa: F401
+    import bridgecheck.strategies  # noqa: F401 - see the docstring
 
 
 @dataclass
