@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from bridgecheck import build
-from bridgecheck.dtypes import torch_name
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,6 +140,8 @@ class TensorCase(Case):
         )
 
     def facts(self) -> dict[str, Any]:
+        from bridgecheck.dtypes import torch_name  # imports torch: not at module level (plugins load this)
+
         t = self.value
         return {
             "input": "tensor",
