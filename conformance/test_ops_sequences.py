@@ -25,7 +25,7 @@ from bridgecheck import operations as ops
 from bridgecheck import pristine
 from bridgecheck.cases import from_recipe
 from bridgecheck.contract import Call, expect, expect_raises, expect_returned, observe
-from bridgecheck.dtypes import torch_dtype_for, torch_name
+from bridgecheck.dtypes import torch_dtype_for
 
 from .operands import TENSOR_DTYPES, encode, numpy_copy
 
@@ -83,7 +83,7 @@ def test_sequence_of_numpy_values_promotes_like_torch(name, items, as_tuple):
         return
     t = result.value
     expect(call, "dtype", str(t.dtype), str(want))
-    expected = np.array([np.asarray(v) for v in values]).astype(np.dtype(torch_name(want)))
+    expected = np.array([np.asarray(v) for v in values]).astype(np.dtype(str(want).removeprefix("torch.")))
     expect(call, "shape", tuple(t.shape), expected.shape)
     expect(call, "values", numpy_copy(t).tolist(), expected.tolist())
 
