@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from bridgecheck import build
 from bridgecheck.cases import from_recipe
+from bridgecheck.dtypes import torch_name
 
 #: Tensor dtypes with a NumPy counterpart (the oracle computes in NumPy).
 TENSOR_DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64",
@@ -82,7 +83,7 @@ def adapt(case, op: str, right: bool):
     NaN in torch, infinite in NumPy: a matter of torch's complex kernels, not of the bridge)."""
     kind = role(op, right)
     value = case.value.detach() if hasattr(case.value, "detach") else case.value
-    dtype = np.dtype(str(value.dtype).removeprefix("torch."))
+    dtype = np.dtype(torch_name(value.dtype))
     if kind == "any" or (kind == "count" and dtype.kind not in "biu"):
         return case
     data = np.frombuffer(bytes.fromhex(case.recipe["data"]), dtype=dtype)

@@ -16,8 +16,9 @@ import pytest
 from hypothesis.errors import Unsatisfiable
 
 from bridgecheck.cases import from_recipe
-from bridgecheck.dtypes import NUMPY_TO_TORCH
+from bridgecheck.dtypes import NUMPY_TO_TORCH, torch_name
 from bridgecheck.witness import run_property
+
 #: Every property whose only argument is a tensor drawn from ``exportable_tensors()``, with
 #: the autograd states it draws (the grid keeps to each property's own domain).
 ALL_UNTRACKED = ("plain", "detached", "inference")
@@ -44,10 +45,6 @@ VIEW_RECIPES = [
     dict(shape=(2, 3), grad="detached"),
     dict(shape=(2, 3), grad="inference"),
 ]
-
-
-def torch_name(dtype) -> str:
-    return str(dtype).removeprefix("torch.")
 
 
 def grid() -> list:

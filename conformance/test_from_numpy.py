@@ -8,13 +8,13 @@ in ``test_ndarray_to_tensor.py``.
 
 from __future__ import annotations
 
-
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bridgecheck.contract import Call, expect_raises, observe
 from bridgecheck.strategies import numpy_scalars
+
 
 def from_numpy_call(case) -> Call:
     return Call("torch.from_numpy", "torch.from_numpy(a)", {"a": case})

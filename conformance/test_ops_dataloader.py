@@ -26,6 +26,7 @@ from bridgecheck.dtypes import existing, torch_dtype_for
 from bridgecheck.equality import arrays_bitwise_equal
 from bridgecheck.expectations import expect_bits, expect_sharing
 from bridgecheck.strategies import arrays, numpy_dtypes
+
 from .operands import SCALAR_DTYPES, encode, numpy_copy
 
 #: ulonglong ('Q') aside: as_tensor refuses it (deviation ulonglong-refused, checked there).

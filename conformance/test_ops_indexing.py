@@ -24,6 +24,7 @@ from bridgecheck.cases import from_recipe
 from bridgecheck.contract import Call, expect, expect_returned, observe
 from bridgecheck.dtypes import existing
 from bridgecheck.equality import arrays_bitwise_equal
+
 from .operands import encode, numpy_copy, small_tensors
 
 INT_INDEX_DTYPES = existing("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")

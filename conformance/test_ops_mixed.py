@@ -23,6 +23,7 @@ from bridgecheck.cases import from_recipe
 from bridgecheck.contract import Call, expect, expect_refused, expect_returned, observe
 from bridgecheck.dtypes import torch_dtype_for
 from bridgecheck.equality import arrays_bitwise_equal
+
 from .operands import TENSOR_DTYPES, adapt, encode, numpy_copy, small_arrays, small_tensors
 
 #: Operators whose NumPy ufunc NumPy's own ndarray operators use (``@`` aside: shapes differ).
@@ -107,9 +108,12 @@ def _division_path(r: torch.Tensor, w: np.ndarray, x: torch.Tensor, y: np.ndarra
         return "numpy"
     with np.errstate(all="ignore"):
         formula = observe(lambda: torch.reciprocal(torch.from_numpy(numpy_copy(x))) * y.copy())
-    if isinstance(formula.value, torch.Tensor) and formula.value.dtype == r.dtype:
-        if arrays_bitwise_equal(numpy_copy(formula.value), got).equal:
-            return "reciprocal(t) * a"
+    if (
+        isinstance(formula.value, torch.Tensor)
+        and formula.value.dtype == r.dtype
+        and arrays_bitwise_equal(numpy_copy(formula.value), got).equal
+    ):
+        return "reciprocal(t) * a"
     return f"other ({r.dtype})"
 
 INPLACE_CASES = [("+", "float64", "float32"), ("*", "int64", "int32"), ("+", "float32", "float32"), ("-", "int32", "int8")]

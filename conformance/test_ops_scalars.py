@@ -27,6 +27,7 @@ from bridgecheck import operations as ops
 from bridgecheck.cases import from_recipe
 from bridgecheck.contract import Call, expect, expect_refused, expect_returned, observe
 from bridgecheck.equality import arrays_bitwise_equal
+
 from .operands import SCALAR_DTYPES, TENSOR_DTYPES, adapt, encode, numpy_copy, small_scalars, small_tensors
 
 #: Results no standard fixes: complex division and powers (torch and NumPy pick their own

@@ -26,6 +26,7 @@ from bridgecheck import pristine
 from bridgecheck.cases import from_recipe
 from bridgecheck.contract import Call, expect, expect_raises, expect_returned, observe
 from bridgecheck.dtypes import torch_dtype_for
+
 from .operands import TENSOR_DTYPES, encode, numpy_copy
 
 FUNCTIONS = {"torch.tensor": torch.tensor, "torch.as_tensor": torch.as_tensor, "torch.asarray": torch.asarray}

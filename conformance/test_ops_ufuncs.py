@@ -25,6 +25,7 @@ from bridgecheck.cases import from_recipe
 from bridgecheck.contract import Call, expect, expect_refused, expect_returned, observe
 from bridgecheck.dtypes import torch_dtype_for
 from bridgecheck.equality import arrays_bitwise_equal
+
 from .operands import numpy_copy, small_arrays, small_tensors
 
 UNARY = {name: getattr(np, name) for name in

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from bridgecheck.census import cells as C
 from bridgecheck.census import sweep
 

@@ -65,9 +65,8 @@ def test_a_known_deviation_in_range_passes_and_is_recorded(table):
 
 def test_the_contract_value_where_a_deviation_is_known_means_it_is_gone(table):
     call = from_numpy_call("Q")
-    with property_scope(PROPERTY) as events:
-        with pytest.raises(DeviationGone) as info:
-            expect(call, "raises", "returned", "returned")
+    with property_scope(PROPERTY) as events, pytest.raises(DeviationGone) as info:
+        expect(call, "raises", "returned", "returned")
     assert events == [("gone", "q-refused")]
     message = str(info.value)
     assert "'q-refused' no longer holds" in message and "deviations.toml" in message, message
@@ -76,9 +75,8 @@ def test_the_contract_value_where_a_deviation_is_known_means_it_is_gone(table):
 
 def test_a_third_value_violates_both(table):
     call = from_numpy_call("Q")
-    with property_scope(PROPERTY) as events:
-        with pytest.raises(BridgeViolation) as info:
-            expect(call, "raises", "ValueError", "returned")
+    with property_scope(PROPERTY) as events, pytest.raises(BridgeViolation) as info:
+        expect(call, "raises", "ValueError", "returned")
     assert type(info.value) is BridgeViolation and events == []
     message = str(info.value)
     assert "'ValueError'" in message and "'TypeError' (known deviation q-refused)" in message and "'returned' (contract)" in message
@@ -187,3 +185,36 @@ def test_repro_lines_run(table):
     expected = len('$HOME `id` \\ "') + 2
     assert quoted == {"out": f"{expected}\n", "exc": None}, quoted
     assert bare["exc"].startswith("TypeError: expected np.ndarray"), bare
+
+
+HELPER_FAILURE = '''
+import torch
+from bridgecheck.cases import from_recipe
+from bridgecheck.contract import Call, expect_raises, observe
+from bridgecheck.expectations import expect_exported
+
+
+def test_from_numpy_helper():
+    case = from_recipe("array", dtype="float64", shape=(2,))
+    call = Call("torch.from_numpy", "torch.from_numpy(a)", {"a": case})
+    expect_raises(call, observe(torch.from_numpy, case.array), TypeError)  # the property's line
+
+
+def test_export_helper():
+    t = torch.arange(3.0)
+    call = Call("Tensor.numpy", "t.numpy()", {})
+    expect_exported(call, t, t.numpy().copy(), shares=True)  # the property's line
+'''
+
+
+def test_a_failing_expectation_points_at_the_property_line_not_the_helper(tmp_path):
+    # __tracebackhide__ in the expect* helpers: pytest's traceback ends at the property.
+    (tmp_path / "test_helpers.py").write_text(HELPER_FAILURE, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist",
+                           "-p", "no:bridgecheck.report.plugin", "test_helpers.py"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(SRC)})
+    assert proc.returncode == 1 and "2 failed" in proc.stdout, proc.stdout[-2000:]
+    assert proc.stdout.count("# the property's line") == 2, proc.stdout[-2000:]
+    for helper in ("contract.py", "expectations.py"):
+        assert f"{helper}:" not in proc.stdout, f"traceback shows a frame of {helper}:\n{proc.stdout[-3000:]}"

@@ -7,10 +7,11 @@ collect); on the torch the suite is developed against, a left-out example is a b
 import importlib
 import pkgutil
 
+from packaging.version import Version
+
 import conformance
 from bridgecheck import cases
 from bridgecheck.versions import torch_version
-from packaging.version import Version
 
 
 def test_no_explicit_example_was_left_out():

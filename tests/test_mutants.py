@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-import warnings
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ import pytest
 import bridgecheck
 from bridgecheck.isolation import run_isolated
 from bridgecheck.mutants import apply, runner
-from bridgecheck.mutants.catalogue import CATALOGUE, Mutant, NotApplicable
+from bridgecheck.mutants.registry import CATALOGUE, Mutant, NotApplicable
 
 NAMES = list(CATALOGUE)
 def test_catalogue_has_at_least_30_described_mutants():

@@ -71,9 +71,13 @@ def state_problem(case) -> str | None:
         return "no neg bit"
     if view == "contiguous" and strided and not t.is_contiguous():
         return "not contiguous"
-    if view == "expanded" and nonempty and long_axes(t):
-        if not any(s == 0 and n > 1 for n, s in zip(t.shape, t.stride())):
-            return f"no zero stride on a long axis: strides {t.stride()}"
+    if (
+        view == "expanded"
+        and nonempty
+        and long_axes(t)
+        and not any(s == 0 and n > 1 for n, s in zip(t.shape, t.stride()))
+    ):
+        return f"no zero stride on a long axis: strides {t.stride()}"
     if view == "offset" and t.storage_offset() <= 0:
         return f"storage offset {t.storage_offset()}"
     if view == "transposed":

@@ -14,8 +14,8 @@ import torch
 
 from bridgecheck.cases import TensorCase, from_recipe
 from bridgecheck.contract import BridgeViolation, Call, DeviationGone, Observed, property_scope
-from bridgecheck.exporting import NUMPY_REFUSALS, export_holds
 from bridgecheck.expectations import expect_exported, expect_refusal
+from bridgecheck.exporting import NUMPY_REFUSALS, export_holds
 from conformance import test_array_protocol, test_numpy_method
 
 

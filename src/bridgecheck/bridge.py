@@ -7,9 +7,9 @@ hundreds of identical ones (``pytest_plugin`` deselects the other properties).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
-import contextlib
 
 
 @functools.cache
@@ -23,7 +23,7 @@ def unavailable_reason() -> str | None:
         return f"cannot import torch/numpy: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     try:
         torch.from_numpy(np.zeros(1)).numpy()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any failure of the round trip means no bridge
         first = str(exc).splitlines()[0] if str(exc) else ""
         return (
             f"torch {torch.__version__} cannot exchange data with numpy {np.__version__} "

@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from typing import Literal
 
 import numpy as np
 
@@ -96,7 +97,7 @@ def array(
     offset: int = 0,
     strides: tuple[int, ...] | None = None,
     mask: str | None = None,
-    mode: str = "r+",
+    mode: Literal["r", "r+", "w+", "c"] = "r+",
     swapped: bool = False,
     repeat: bool = False,
 ) -> np.ndarray:
@@ -126,6 +127,7 @@ def array(
     if layout == "transposed":
         return base.transpose(axes)
     if layout in ("stepped", "negative-step"):
+        assert starts is not None and steps is not None, "a stepped layout's recipe carries starts and steps"
         index = []
         for start, step, n in zip(starts, steps, shape):
             stop = start + n * step
@@ -225,8 +227,10 @@ def tensor(
 
     shape = tuple(shape)
     if view == "expanded":
+        assert expand_from is not None, "an expanded view's recipe carries expand_from"
         base_shape = tuple(expand_from)
     elif view == "transposed":
+        assert axes is not None, "a transposed view's recipe carries axes"
         base_shape = tuple(shape[axes.index(i)] for i in range(len(shape)))
     else:
         base_shape = shape
@@ -250,6 +254,7 @@ def tensor(
         else:
             out = base.view(base_shape)
             if view == "transposed":
+                assert axes is not None
                 out = out.permute(axes)
             elif view == "expanded":
                 out = out.expand(shape)

@@ -140,10 +140,12 @@ class TensorCase(Case):
         )
 
     def facts(self) -> dict[str, Any]:
+        from bridgecheck.dtypes import torch_name  # imports torch: not at module level (plugins load this)
+
         t = self.value
         return {
             "input": "tensor",
-            "dtype": str(t.dtype).removeprefix("torch."),
+            "dtype": torch_name(t.dtype),
             "ndim": t.dim(),
             "size": t.numel(),
             "zero_size": t.numel() == 0,
@@ -188,10 +190,6 @@ class Recipe:
 
 def tensor_recipe(**recipe) -> Recipe:
     return Recipe("tensor", recipe)
-
-
-def array_recipe(**recipe) -> Recipe:
-    return Recipe("array", recipe)
 
 
 def explicit(**arguments):

@@ -42,7 +42,7 @@ OK, BAD_RESULT, USAGE, INTERRUPTED, PIPE_CLOSED = 0, 1, 2, 130, 141
 class _Parser(argparse.ArgumentParser):
     """argparse, with its errors as one line that points to ``--help``."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):
         self.exit(USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 

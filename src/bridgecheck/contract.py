@@ -13,9 +13,10 @@ from __future__ import annotations
 import contextlib
 import re
 import warnings
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from bridgecheck import deviations
 from bridgecheck.cases import Case
@@ -48,10 +49,6 @@ def property_scope(name: str) -> Iterator[list]:
     finally:
         _property.reset(tokens[0])
         _events.reset(tokens[1])
-
-
-def current_property() -> str | None:
-    return _property.get()
 
 
 def record_events(events: list) -> None:
@@ -173,6 +170,7 @@ def expect(
     naming the call, its inputs, both values and a reproduction. A known deviation in range
     whose value is no longer observed while the contract's is raises ``DeviationGone``.
     """
+    __tracebackhide__ = True
     prop = _property.get()
     known = deviations.matching(prop, aspect, call.facts()) if prop else []
     events = _events.get()
@@ -212,6 +210,7 @@ def expect(
 def expect_returned(call: Call, observed: Observed) -> bool:
     """The call returned (aspect ``raises`` is ``"returned"``). True when there is a result to
     check further; False when a known deviation says it raises (nothing more to check)."""
+    __tracebackhide__ = True
     expect(call, "raises", observed.kind, "returned", detail=observed.message[:300])
     return observed.exc is None
 
@@ -220,6 +219,7 @@ def expect_refused(call: Call, observed: Observed, match: str = "") -> None:
     """The call raised *some* exception (aspect ``refused``), with ``match`` in its message:
     for refusals whose exception type no documentation pins down. A crash or a silent
     success fails."""
+    __tracebackhide__ = True
     expect(call, "refused", observed.exc is not None, True, detail=f"returned {type(observed.value).__name__}")
     if match and match not in observed.message:
         raise BridgeViolation(call.failure(f"message {observed.message[:300]!r} lacks {match!r}"))
@@ -227,6 +227,7 @@ def expect_refused(call: Call, observed: Observed, match: str = "") -> None:
 
 def expect_raises(call: Call, observed: Observed, exc_type: type[BaseException], match: str = "") -> None:
     """The call raised ``exc_type`` (aspect ``raises``) with ``match`` in its message."""
+    __tracebackhide__ = True
     expect(call, "raises", observed.kind, exc_type.__name__, detail=observed.message[:300])
     if observed.exc is not None and isinstance(observed.exc, exc_type) and match not in observed.message:
         raise BridgeViolation(
@@ -265,7 +266,7 @@ def guarded(call: Call, body: Callable[[], None]) -> None:
         expect(call, "crash", outcome.kind, "none", detail=outcome.stderr_tail[-300:], error=CrashViolation)
         return
     expect(call, "crash", "none", "none")
-    if outcome.raised:
+    if outcome.exc_type is not None:  # it raised
         cls = _VIOLATIONS.get(outcome.exc_type)
         if cls is None:
             raise RuntimeError(f"{outcome.exc_type} in isolated property body: {outcome.exc_message}")

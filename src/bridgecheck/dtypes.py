@@ -2,7 +2,8 @@
 
 The mapping is the documented one (``torch.from_numpy``'s docstring and the ``numpy()`` docs,
 extended by the unsigned types added in torch 2.3). Which versions accept what is not decided
-here but in ``behaviours.toml``; these tables only say what the contract is.
+here but in ``deviations.toml`` (its version entries and their probes); these tables only say
+what the contract is.
 """
 
 from __future__ import annotations
@@ -35,9 +36,6 @@ def existing(*names: str) -> list[str]:
 
 #: torch dtype -> NumPy dtype name (the inverse of ``NUMPY_TO_TORCH``).
 TORCH_TO_NUMPY: dict[torch.dtype, str] = {t: n for n, t in NUMPY_TO_TORCH.items()}
-
-#: Unsigned types that torch accepts only from 2.3 on (``behaviours.toml`` gates them).
-WIDE_UNSIGNED = ("uint16", "uint32", "uint64")
 
 #: Dtypes torch refuses, by the name strategies use for them. ``ulonglong`` is the ``Q``
 #: type, equal to uint64 on LP64 platforms but a distinct NumPy type number.
@@ -87,16 +85,6 @@ FLOATING = {torch.float16, torch.bfloat16, torch.float32, torch.float64}
 COMPLEX = {torch.complex32, torch.complex64, torch.complex128}
 
 
-def is_numpy_dtype_accepted(dtype: np.dtype) -> bool:
-    """Whether the contract says torch accepts ``dtype`` (native byte order assumed).
-
-    The type *character* matters, not dtype equality: ``np.dtype('Q') == np.uint64`` yet the
-    two are different NumPy types and torch treats them differently.
-    """
-    # ulonglong's name is "uint64", so it counts as accepted: refusing it is a deviation.
-    return dtype.fields is None and dtype.newbyteorder("=").name in NUMPY_TO_TORCH
-
-
 def torch_dtype_for(dtype: np.dtype) -> torch.dtype:
     """The torch dtype the documented mapping gives ``dtype`` (KeyError when refused)."""
     return NUMPY_TO_TORCH[np.dtype(dtype).newbyteorder("=").name]
@@ -111,8 +99,3 @@ def numpy_dtype_for(dtype: torch.dtype) -> np.dtype | None:
 def torch_name(dtype: torch.dtype) -> str:
     """``torch.float32`` -> ``'float32'``."""
     return str(dtype).removeprefix("torch.")
-
-
-def is_native(dtype: np.dtype) -> bool:
-    """Native or not-applicable byte order (``=`` or ``|``; ``<`` on little-endian hosts)."""
-    return dtype.isnative

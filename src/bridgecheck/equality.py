@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from bridgecheck.dtypes import torch_dtype_for
+from bridgecheck.dtypes import torch_dtype_for, torch_name
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def values_equal(a: np.ndarray, t: torch.Tensor) -> Verdict:
     if tuple(t.shape) != a.shape:
         return Verdict(False, f"shape {tuple(t.shape)} != array shape {a.shape}")
     want = a.astype(a.dtype.newbyteorder("="), copy=False)
-    dense = np.frombuffer(tensor_bits(t), dtype=np.dtype(str(t.dtype).removeprefix("torch."))).reshape(a.shape)
+    dense = np.frombuffer(tensor_bits(t), dtype=np.dtype(torch_name(t.dtype))).reshape(a.shape)
     for i, (x, y) in enumerate(zip(want.reshape(-1).tolist(), dense.reshape(-1).tolist())):
         same = (x == y and np.signbit(np.real(x)) == np.signbit(np.real(y))) or (
             isinstance(x, (float, complex)) and np.isnan(x) and np.isnan(y)
@@ -171,7 +171,7 @@ def logical_values(t: torch.Tensor) -> np.ndarray:
         t = t.to_dense()
     if t.is_quantized:
         t = t.dequantize()
-    wider = _WIDER.get(str(t.dtype).removeprefix("torch."))
+    wider = _WIDER.get(torch_name(t.dtype))
     if wider is not None:
         t = t.resolve_conj().resolve_neg().to(wider)
     from bridgecheck.dtypes import numpy_dtype_for
@@ -207,5 +207,6 @@ def python_values_equal(got, want, path: str = "") -> Verdict:
                 return verdict
         return Verdict(True)
     if not same_python_number(got, want):
-        return Verdict(False, f"at {path or 'top'}: {got!r} ({type(got).__name__}), expected {want!r} ({type(want).__name__})")
+        return Verdict(False, f"at {path or 'top'}: {got!r} ({type(got).__name__}), "
+                              f"expected {want!r} ({type(want).__name__})")
     return Verdict(True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from bridgecheck.contract import BridgeViolation, Call, Observed, expect, expect_raises
+from bridgecheck.contract import BridgeViolation, Call, Observed, expect, expect_raises, expect_returned
 from bridgecheck.dtypes import numpy_dtype_for
 from bridgecheck.equality import bitwise_equal
 from bridgecheck.exporting import Refusal
@@ -21,6 +21,7 @@ def expect_sharing(call: Call, a: np.ndarray, t: torch.Tensor, expected: bool) -
 
     Zero-size operands hold no bytes, so sharing is unobservable and not asserted.
     """
+    __tracebackhide__ = True
     if a.size == 0 or t.numel() == 0:
         return
     overlap = shares_memory(a, t)
@@ -40,11 +41,13 @@ def expect_sharing(call: Call, a: np.ndarray, t: torch.Tensor, expected: bool) -
 
 def expect_bits(call: Call, a: np.ndarray, t: torch.Tensor, *, dtype: torch.dtype | None = None) -> None:
     """``t`` holds exactly ``a``'s bits, shape and (mapped or given) dtype."""
+    __tracebackhide__ = True
     verdict = bitwise_equal(a, t, dtype=dtype)
     expect(call, "bitwise_equal", verdict.equal, True, detail=verdict.reason)
 
 
 def expect_dtype(call: Call, t: torch.Tensor, expected: torch.dtype) -> None:
+    __tracebackhide__ = True
     expect(call, "dtype", str(t.dtype), str(expected))
 
 
@@ -56,6 +59,7 @@ def _addressing_axes(a: np.ndarray) -> list[int] | None:
 def expect_element_strides(call: Call, a: np.ndarray, t: torch.Tensor) -> None:
     """An alias keeps the geometry: element strides = byte strides / itemsize (size-1 and
     zero-size axes aside, whose strides address nothing)."""
+    __tracebackhide__ = True
     want = tuple(s // a.itemsize for s in a.strides)
     got = tuple(t.stride())
     relevant = _addressing_axes(a)
@@ -72,6 +76,7 @@ def expect_element_strides(call: Call, a: np.ndarray, t: torch.Tensor) -> None:
 
 def expect_plain_result(call: Call, t: torch.Tensor, *, requires_grad: bool = False) -> None:
     """A fresh CPU leaf tensor of the plain type, requiring grad only when asked."""
+    __tracebackhide__ = True
     expect(call, "device", t.device.type, "cpu")
     expect(call, "is_leaf", t.is_leaf, True)
     expect(call, "requires_grad", t.requires_grad, requires_grad)
@@ -93,6 +98,7 @@ def expect_converted(
     says; an alias keeps the element strides; the result is a plain CPU leaf tensor.
     Masked arrays convert their data (the mask is not part of the ndarray buffer).
     """
+    __tracebackhide__ = True
     if dtype is None or dtype == t.dtype:
         expect_bits(call, a, t, dtype=dtype)
     else:
@@ -110,6 +116,7 @@ def expect_byte_strides(call: Call, t: torch.Tensor, a: np.ndarray) -> None:
     """An exported alias keeps the geometry: byte strides = element strides × itemsize,
     stride 0 (expanded) and storage offsets included (size-1 and zero-size axes aside, whose
     strides address nothing)."""
+    __tracebackhide__ = True
     relevant = _addressing_axes(a)
     if relevant is None:
         return
@@ -129,6 +136,7 @@ def expect_exported(call: Call, t: torch.Tensor, a, *, shares: bool) -> None:
     shape and mapped dtype holding the values the tensor stands for, bit for bit; sharing
     exactly as ``shares`` says; an alias keeps the geometry in bytes.
     """
+    __tracebackhide__ = True
     expect(call, "type", type(a).__name__, "ndarray")
     expect(call, "shape", tuple(a.shape), tuple(t.shape))
     expect(call, "dtype", str(a.dtype), str(numpy_dtype_for(t.dtype)))
@@ -142,7 +150,8 @@ def expect_exported(call: Call, t: torch.Tensor, a, *, shares: bool) -> None:
 def expect_refusal(call: Call, observed: Observed, refusal: Refusal | None) -> None:
     """``observed`` is what a refusal model (``bridgecheck.exporting``) owes the input: a
     value where ``refusal`` is None, else the refusal's exception and message."""
+    __tracebackhide__ = True
     if refusal is None:
-        expect(call, "raises", observed.kind, "returned", detail=observed.message[:300])
+        expect_returned(call, observed)
     else:
         expect_raises(call, observed, refusal.exc_type, refusal.match)

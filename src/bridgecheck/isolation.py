@@ -19,8 +19,9 @@ import signal
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def run_isolated(fn: Callable[[], Any], *, timeout: float = 60.0) -> Outcome:
             return Outcome(exc_type=type(exc).__name__, exc_message=str(exc))
 
     read_fd, write_fd = os.pipe()
-    err = tempfile.TemporaryFile()
+    err = tempfile.TemporaryFile()  # noqa: SIM115 - shared with the forked child, closed after it
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
@@ -120,7 +121,7 @@ def run_isolated(fn: Callable[[], Any], *, timeout: float = 60.0) -> Outcome:
             except BaseException as exc:  # noqa: BLE001 - carried to the parent
                 payload = Outcome(exc_type=type(exc).__name__, exc_message=str(exc))
             data = pickle.dumps(payload)
-        except BaseException:  # unpicklable result
+        except BaseException:  # noqa: BLE001 - an unpicklable result, carried as a PicklingError
             data = pickle.dumps(Outcome(exc_type="PicklingError", exc_message=traceback.format_exc(limit=1)))
         with os.fdopen(write_fd, "wb") as pipe:
             pipe.write(data)
@@ -172,7 +173,7 @@ def _read_with_timeout(pipe, pid: int, timeout: float) -> bytes:
     import select
     import time
 
-    chunks = []
+    chunks: list[bytes] = []
     fd = pipe.fileno()
     deadline = time.monotonic() + timeout
     while True:

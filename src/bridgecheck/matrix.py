@@ -167,7 +167,8 @@ def _census_row(label_cells: str, cells: list[tuple[str, str, str] | None]) -> t
 
 def _legend(items: OrderedDict, prefix: str) -> str:
     spans = "".join(f'<span class="{prefix}-{k}">{_e(k)}</span> {_e(v)}; ' for k, v in items.items())
-    return f'<p class="legend">{spans}<span style="background:#fff3b0">&#9654; bold id</span> outcome differs across environments</p>'
+    return (f'<p class="legend">{spans}<span style="background:#fff3b0">&#9654; bold id</span>'
+            " outcome differs across environments</p>")
 
 
 def _header(titles: list[str], reports, first: list[str]) -> str:
@@ -196,7 +197,8 @@ def _deviation_texts(ids: list[str]) -> list[str]:
     out = ["<h2>Known deviations seen</h2>", "<dl>"]
     for ident in ids:
         dev = known.get(ident)
-        text = f"{dev.reason} (torch {dev.torch}, numpy {dev.numpy})" if dev else "not in this bridgecheck's deviations.toml"
+        text = (f"{dev.reason} (torch {dev.torch}, numpy {dev.numpy})" if dev
+                else "not in this bridgecheck's deviations.toml")
         out.append(f'<dt id="dev-{_e(ident)}"><b>{_e(ident)}</b></dt><dd>{_e(text)}</dd>')
     return [*out, "</dl>"]
 
@@ -228,9 +230,9 @@ def render(reports: list[tuple[str, dict]]) -> str:
     sections: OrderedDict[str, list[str]] = OrderedDict()
     diff_by_fn: Counter = Counter()
     for ident, first in cell_order.items():
-        cells = [None if gone else _census_cell(env.get(ident)) for env, gone in zip(census_envs, bridgeless)]
+        census_cells = [None if gone else _census_cell(env.get(ident)) for env, gone in zip(census_envs, bridgeless)]
         label = f'<td>{_e(first["dtype"])}</td><td class="id">{_e(first["input"])}</td>'
-        differs, row = _census_row(label, cells)
+        differs, row = _census_row(label, census_cells)
         diff_by_fn[first["function"]] += differs
         sections.setdefault(first["function"], []).append(row)
 

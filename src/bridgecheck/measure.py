@@ -23,6 +23,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -76,7 +77,7 @@ class _Counter:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for name, value in report.user_properties:
             if name == _PROPERTY:
-                self.examples[report.nodeid] = value
+                self.examples[report.nodeid] = cast(int, value)  # set by pytest_runtest_makereport below
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         write_atomic(self.out, json.dumps(self.examples, indent=1))

@@ -80,7 +80,7 @@ def plain_view(t: torch.Tensor) -> torch.Tensor:
 
 def _on_readonly_mapping(a: np.ndarray) -> bool:
     """True when ``a``'s memory is a read-only mmap: writing there kills the process."""
-    obj = a
+    obj: object = a
     while obj is not None:
         if isinstance(obj, mmap.mmap):
             return memoryview(obj).readonly
@@ -124,7 +124,8 @@ class _Window:
 
     def __init__(self, pointer: int, shape, strides, owner, *, readonly: bool) -> None:
         self.__array_interface__ = {
-            "version": 3, "typestr": "|u1", "data": (pointer, readonly), "shape": tuple(shape), "strides": tuple(strides),
+            "version": 3, "typestr": "|u1", "data": (pointer, readonly),
+            "shape": tuple(shape), "strides": tuple(strides),
         }
         self.owner = owner
 

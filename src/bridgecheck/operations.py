@@ -23,10 +23,13 @@ version, and the two versions differ exactly as NEP 50 says (``t + np.array(2.0)
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
+
+from bridgecheck.dtypes import torch_name
 
 ARITHMETIC = ("+", "-", "*", "/", "//", "%", "**")
 BITWISE = ("&", "|", "^", "<<", ">>")
@@ -52,7 +55,10 @@ UFUNCS: dict[str, np.ufunc] = {
 }
 
 KINDS = ("bool", "int", "float", "complex")
-_COMPLEX_OF = {torch.float16: torch.complex32, torch.bfloat16: torch.complex64, torch.float32: torch.complex64, torch.float64: torch.complex128}
+_COMPLEX_OF = {
+    torch.float16: torch.complex32, torch.bfloat16: torch.complex64,
+    torch.float32: torch.complex64, torch.float64: torch.complex128,
+}
 
 
 def category(dtype: torch.dtype) -> str:
@@ -67,7 +73,8 @@ def category(dtype: torch.dtype) -> str:
 
 def scalar_kind(s: np.generic) -> str:
     """The kind of Python number a NumPy scalar stands for."""
-    for kind, base in (("bool", np.bool_), ("int", np.integer), ("float", np.floating), ("complex", np.complexfloating)):
+    kinds = (("bool", np.bool_), ("int", np.integer), ("float", np.floating), ("complex", np.complexfloating))
+    for kind, base in kinds:
         if isinstance(s, base):
             return kind
     raise TypeError(f"{type(s).__name__} is not a numeric NumPy scalar")
@@ -109,7 +116,7 @@ def result_dtype(dtype: torch.dtype, kind: str, op: str, *, reflected: bool = Fa
 
 
 def numpy_dtype(dtype: torch.dtype) -> np.dtype:
-    return np.dtype(str(dtype).removeprefix("torch."))
+    return np.dtype(torch_name(dtype))
 
 
 def oracle(op: str, x: np.ndarray, y: Any, dtype: torch.dtype, *, reflected: bool = False) -> np.ndarray:

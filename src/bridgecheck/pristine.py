@@ -31,8 +31,9 @@ import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from bridgecheck.isolation import Outcome, run_isolated
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
@@ -56,7 +57,8 @@ def register_profiles(prefix: str = PREFIX, database_root: str | Path = ".hypoth
     """
     # Every setting a profile relies on is spelled out: with CI set, Hypothesis' own default
     # settings are its CI profile (derandomize=True, print_blob=True), which dev must not inherit.
-    common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    common: dict[str, Any] = dict(deadline=None,
+                                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     database = DirectoryBasedExampleDatabase(Path(database_root) / "examples" / _pair_key())
     settings.register_profile(f"{prefix}dev", max_examples=40, derandomize=False, print_blob=False,
                               database=database, **common)

@@ -73,9 +73,14 @@ def pytest_ignore_collect(collection_path, config: pytest.Config):
     from bridgecheck.bridge import unavailable_reason
 
     parts = collection_path.parts
-    if "conformance" in parts and collection_path.suffix == ".py" and collection_path.name.startswith("test_"):
-        if collection_path.name != "test_bridge.py" and unavailable_reason() is not None:
-            return True
+    if (
+        "conformance" in parts
+        and collection_path.suffix == ".py"
+        and collection_path.name.startswith("test_")
+        and collection_path.name != "test_bridge.py"
+        and unavailable_reason() is not None
+    ):
+        return True
     return None
 
 
@@ -91,7 +96,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     if not _runs_properties(items) or unavailable_reason() is None:
         return
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         in_conformance = "conformance" in item.path.parts
         (drop if in_conformance and item.name != "test_bridge_available" else keep).append(item)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from collections.abc import Callable
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -22,7 +23,6 @@ from bridgecheck import cases
 from bridgecheck.contract import property_scope, record_events
 from bridgecheck.deviations import Deviation
 from bridgecheck.environment import conformance_package
-
 
 
 def _module(name: str) -> ModuleType:
@@ -75,7 +75,7 @@ def _without_examples(fn: Callable) -> Callable:
     def bare(*args, **kwargs):
         return fn(*args, **kwargs)
 
-    bare.__signature__ = inspect.signature(fn)
+    bare.__signature__ = inspect.signature(fn)  # type: ignore[attr-defined]  # read by inspect.signature
     bare.__name__ = bare.__qualname__ = fn.__name__
     bare.__module__ = fn.__module__
     return bare

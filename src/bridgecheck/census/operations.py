@@ -10,7 +10,8 @@ Cell ids are ``<expression>:<tensor dtype>:<other operand>``, e.g. ``s * t:float
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch

@@ -56,7 +56,8 @@ class Job:
     def __init__(self, cmd: list[str], env: dict, timeout: float) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="bridgecheck-census-")
         self.out = Path(self._tmp.name, "census.json")
-        self._err = open(Path(self._tmp.name, "stderr.txt"), "w+b")  # a file cannot fill up and block
+        # A file cannot fill up and block; it lives as long as the child, closed when it is read.
+        self._err = open(Path(self._tmp.name, "stderr.txt"), "w+b")  # noqa: SIM115 - see above
         self.timeout = timeout
         self.started = time.time()
         self.proc = subprocess.Popen([*cmd, "--out", str(self.out)], env=env,
@@ -196,7 +197,7 @@ def sweep(cells, *, inject: str | None = None, hang: str | None = None, reverse:
     pos = 0
     while pos < len(order):
         read_fd, write_fd = os.pipe()
-        err = tempfile.TemporaryFile()
+        err = tempfile.TemporaryFile()  # noqa: SIM115 - shared with the forked child, closed after it
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
@@ -210,6 +211,7 @@ def sweep(cells, *, inject: str | None = None, hang: str | None = None, reverse:
             if kind == "S":
                 current = int(payload)
             elif kind == "R":
+                assert current is not None, "the worker reports a cell's result after its start"
                 results[order[current]] = json.loads(payload)
                 resume, current = current + 1, None
             elif kind == "D":

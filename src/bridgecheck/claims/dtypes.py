@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import torch
 
 from bridgecheck.claims.model import Claim, Finding
-from bridgecheck.claims.probes import attempt, describe_exception, dtype_name, with_warnings
-from bridgecheck.dtypes import NUMPY_TO_TORCH
+from bridgecheck.claims.probes import attempt, describe_exception, with_warnings
+from bridgecheck.dtypes import NUMPY_TO_TORCH, torch_name
 
 TOPIC = "dtypes"
 
@@ -27,13 +30,13 @@ def _from_numpy_keeps_dtype() -> Finding:
     kept, changed = [], []
     refused: dict[str, list[str]] = {}  # exception -> the dtypes refused with it
     for label, dtype in dtype_sample().items():
-        t, exc = attempt(lambda: torch.from_numpy(np.zeros(3, dtype=dtype)))
+        t, exc = attempt(lambda: torch.from_numpy(np.zeros(3, dtype=dtype)))  # noqa: B023 - called at once
         if exc is not None:
             refused.setdefault(describe_exception(exc), []).append(label)
         elif dtype.isnative and t.dtype == NUMPY_TO_TORCH.get(dtype.name):
             kept.append(label)
         else:
-            changed.append(f"{label} {dtype.name} -> {dtype_name(t.dtype)}")
+            changed.append(f"{label} {dtype.name} -> {torch_name(t.dtype)}")
     refusals = "; ".join(f"{' '.join(labels)} ({exc})" for exc, labels in refused.items())
     # A refusal raises: nothing was converted, so nothing changed dtype.
     return Finding.decide(
@@ -50,8 +53,8 @@ def _cast_methods() -> Finding:
     ok = ok and as_float.tolist() == [1.0, 2.0, 3.0]
     return Finding.decide(
         ok,
-        f"from_numpy(np.array([1, 2, 3])) (int64) .float() -> {dtype_name(as_float.dtype)},"
-        f" .double() -> {dtype_name(as_double.dtype)},"
+        f"from_numpy(np.array([1, 2, 3])) (int64) .float() -> {torch_name(as_float.dtype)},"
+        f" .double() -> {torch_name(as_double.dtype)},"
         f" values {as_float.tolist()}",
     )
 
@@ -63,7 +66,7 @@ def _dtype_argument() -> Finding:
     wrapped = torch.tensor(np.array([300]), dtype=torch.int8).item()
     return Finding.decide(
         ok,
-        f"int64 array with dtype=torch.int16 -> {dtype_name(t.dtype)} {t.tolist()};"
+        f"int64 array with dtype=torch.int16 -> {torch_name(t.dtype)} {t.tolist()};"
         f" note: out-of-range values wrap silently (300 as int8 -> {wrapped})",
     )
 
@@ -83,7 +86,7 @@ def _float64_may_become_float32() -> Finding:
         torch.set_default_dtype(default)
         for name, make in paths.items():
             if with_warnings(make)[0].dtype != torch.float64:
-                narrowed.add(f"{name} under default {dtype_name(default)}")
+                narrowed.add(f"{name} under default {torch_name(default)}")
     kept = [name for name in paths if not any(n.startswith(name + " ") for n in narrowed)]
     if not narrowed:
         return Finding.decide(
@@ -102,7 +105,9 @@ def _float64_may_become_float32() -> Finding:
 
 
 #: float dtype -> (unsigned integer of its width, number of mantissa bits)
-_FLOAT_LAYOUT = {"float16": (np.uint16, 10), "float32": (np.uint32, 23), "float64": (np.uint64, 52)}
+_FLOAT_LAYOUT: dict[str, tuple[type[np.unsignedinteger], int]] = {
+    "float16": (np.uint16, 10), "float32": (np.uint32, 23), "float64": (np.uint64, 52),
+}
 
 
 def special_bit_patterns(name: str) -> np.ndarray:
@@ -124,6 +129,7 @@ def bit_pattern_sample(name: str, size: int = 100_000) -> np.ndarray:
     """Every float16 pattern; otherwise ``size`` uniform random patterns over the *whole* integer
     range (sign bit included), followed by ``special_bit_patterns``."""
     uint, _ = _FLOAT_LAYOUT[name]
+    drawn: np.ndarray
     if name == "float16":
         drawn = np.arange(1 << 16, dtype=np.uint16)
     else:
@@ -169,13 +175,13 @@ def _list_of_float64_gives_float32() -> Finding:
     seen = {}
     for default in (torch.float32, torch.float64):
         torch.set_default_dtype(default)
-        seen[dtype_name(default)] = torch.tensor(a.tolist())
+        seen[torch_name(default)] = torch.tensor(a.tolist())
     named = torch.tensor(a.tolist(), dtype=torch.float64)
     evidence = (
         "torch.tensor(np.array([0.1, 0.2]).tolist()) under default float32 ->"
-        f" {dtype_name(seen['float32'].dtype)}"
+        f" {torch_name(seen['float32'].dtype)}"
         f" (0.1 reads back as {seen['float32'][0].item()!r}), under default float64 ->"
-        f" {dtype_name(seen['float64'].dtype)}; with dtype=torch.float64 -> {dtype_name(named.dtype)}"
+        f" {torch_name(seen['float64'].dtype)}; with dtype=torch.float64 -> {torch_name(named.dtype)}"
     )
     narrowed = [default for default, t in seen.items() if t.dtype == torch.float32]
     if narrowed == ["float32"]:
@@ -192,12 +198,12 @@ def _same_shape_and_data() -> Finding:
         "transposed (4, 6)": lambda x: x.reshape(6, 4).T,
         "step-sliced (6, 2)": lambda x: x.reshape(6, 4)[:, ::2],
     }
-    to_torch = {
+    to_torch: dict[str, Callable[[Any], torch.Tensor]] = {
         "torch.from_numpy": torch.from_numpy,
         "torch.tensor": torch.tensor,
         "torch.as_tensor": torch.as_tensor,
     }
-    to_numpy = {"Tensor.numpy": lambda t: t.numpy(), "np.asarray": np.asarray}
+    to_numpy: dict[str, Callable[[Any], np.ndarray]] = {"Tensor.numpy": lambda t: t.numpy(), "np.asarray": np.asarray}
     values = np.random.default_rng(0).standard_normal(24) * 10
     total, differ = 0, []
     for dtype in NUMPY_TO_TORCH:

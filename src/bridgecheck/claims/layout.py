@@ -67,7 +67,7 @@ def _non_contiguous_needs_copy() -> Finding:
     accepted, rule_kept = [], True
     refused: dict[str, list[str]] = {}  # exception -> the layouts refused with it
     for name, a in _layouts().items():
-        (t, exc), _ = with_warnings(lambda: attempt(lambda: torch.from_numpy(a)))
+        (t, exc), _ = with_warnings(lambda: attempt(lambda: torch.from_numpy(a)))  # noqa: B023 - called at once
         rule_kept &= (exc is not None) == _odd_strides(a)
         if exc is None:
             kept = tuple(s * a.itemsize for s in t.stride()) == a.strides and shares(a, t)
@@ -96,7 +96,7 @@ def _ascontiguousarray_fixes() -> Finding:
             outside.append(name)  # the claim is about non-contiguous arrays
             continue
         c = np.ascontiguousarray(a)
-        t, exc = attempt(lambda: torch.from_numpy(c))
+        t, exc = attempt(lambda: torch.from_numpy(c))  # noqa: B023 - called at once
         if exc is None and t.tolist() == a.tolist():
             fixed.append((name, shares(a, t)))
         else:

@@ -7,7 +7,8 @@ uniform (``ValueError: At least one stride…``) and keep each check short.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -104,8 +105,3 @@ def shares(a: np.ndarray, t: torch.Tensor) -> bool:
     if by_write is not None and by_write != by_address:
         raise AssertionError(f"memory checks disagree: addresses say {by_address}, a write says {by_write}")
     return by_address
-
-
-def dtype_name(dtype: Any) -> str:
-    """``torch.float32`` / ``np.dtype('float32')`` -> ``float32``."""
-    return str(dtype).removeprefix("torch.")

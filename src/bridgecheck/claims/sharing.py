@@ -79,11 +79,12 @@ def _both_directions_share() -> Finding:
         "np.asarray": lambda: np.asarray(t),
         "np.array": lambda: np.array(t),
     }
-    shared, copied = [], []
+    shared: list[str] = []
+    copied: list[str] = []
     for name, make in to_torch.items():
         (shared if shares(a, with_warnings(make)[0]) else copied).append(name)
-    for name, make in to_numpy.items():
-        (shared if shares(with_warnings(make)[0], t) else copied).append(name)
+    for name, export in to_numpy.items():
+        (shared if shares(with_warnings(export)[0], t) else copied).append(name)
     inputs = "a = np.arange(4.0), t = torch.arange(4.0)"
     if not copied:
         return Finding.decide(True, f"{inputs}: every path shares: {', '.join(shared)}")

@@ -3,8 +3,9 @@
 For each profile, the whole suite runs once serially and once with ``-n WORKERS``, each in a
 new interpreter with a fresh example database (nothing replayed). Printed: wall time (process
 start to exit, imports included), CPU seconds of the whole process tree, examples executed
-and examples per second (of wall time), the xdist speed-up (fastest and median runs), the slowest properties of the first serial run, and the load average around each
-run: on a shared machine the figures mean little without it.
+and examples per second (of wall time), the xdist speed-up (fastest and median runs), the
+slowest properties of the first serial run, and the load average around each run: on a shared
+machine the figures mean little without it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def main(args: argparse.Namespace) -> int:
 
     profiles = args.profiles or ["ci", "dev"]
     print(f"bridgecheck bench: torch {torch.__version__}, numpy {numpy.__version__}, {os.cpu_count()} CPUs", flush=True)
-    print(f"{'profile':<9}{'workers':>8}{'wall':>9}{'cpu':>9}{'examples':>10}{'per s':>8}{'tests':>7}  {'outcome':<10}load before/after")
+    print(f"{'profile':<9}{'workers':>8}{'wall':>9}{'cpu':>9}{'examples':>10}{'per s':>8}{'tests':>7}  "
+          f"{'outcome':<10}load before/after")
     runs, failed = [], False
     configurations = [(p, w) for _ in range(args.repeat) for p in profiles for w in (0, args.workers)]
     for profile, workers in configurations:
@@ -72,14 +74,16 @@ def main(args: argparse.Namespace) -> int:
     for p in slowest:
         print(f"  {p['duration_s']:7.2f}s {first.examples.get(p['id'], 0):5}  {p['id']}")
     if args.json is not None:
-        figures = [{"profile": r.profile, "workers": r.workers or 1, "wall_s": round(r.wall_s, 2), "cpu_s": round(r.cpu_s, 2),
-                    "examples": r.total_examples, "tests": len(r.properties), "exit_status": r.exit_status,
+        figures = [{"profile": r.profile, "workers": r.workers or 1, "wall_s": round(r.wall_s, 2),
+                    "cpu_s": round(r.cpu_s, 2), "examples": r.total_examples, "tests": len(r.properties),
+                    "exit_status": r.exit_status,
                     "load_before": r.load_before, "load_after": r.load_after} for r in runs]
         slow = [{"id": p["id"], "duration_s": p["duration_s"], "examples": first.examples.get(p["id"], 0)}
                 for p in slowest]
         ratios = [{"profile": sp.profile, "workers": sp.workers, "fastest": round(sp.fastest, 3),
                    "median": round(sp.median, 3)} for sp in found]
-        outputs.save(args.json, json.dumps({"torch": torch.__version__, "numpy": numpy.__version__, "cpus": os.cpu_count(),
-                                         "runs": figures, "speedups": ratios, "slowest": slow}, indent=1), "--json")
+        summary = {"torch": torch.__version__, "numpy": numpy.__version__, "cpus": os.cpu_count(),
+                   "runs": figures, "speedups": ratios, "slowest": slow}
+        outputs.save(args.json, json.dumps(summary, indent=1), "--json")
         print(f"wrote {args.json}")
     return 1 if failed else 0

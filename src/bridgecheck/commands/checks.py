@@ -13,8 +13,8 @@ import math
 import os
 from pathlib import Path
 
-from bridgecheck.profiles import PROFILE_ENV, profile_problem
 from bridgecheck.errors import UsageProblem
+from bridgecheck.profiles import PROFILE_ENV, profile_problem
 
 #: More workers than this only queue for the CPUs (and -n 100000 would start to fork-bomb).
 MAX_WORKERS = 4 * (os.cpu_count() or 1)

@@ -57,12 +57,14 @@ def main(args: argparse.Namespace) -> int:
     for nodeid, seen in sorted(failures.items()):
         print(f"FAILED in {len(seen)}/{args.runs} runs: {nodeid}")
         for seed, failure in seen[:3]:
-            print(f"  seed {seed}: {(failure.get('message') or '').splitlines()[0][:200] if failure.get('message') else ''}")
+            message = failure.get("message")
+            print(f"  seed {seed}: {message.splitlines()[0][:200] if message else ''}")
             if failure.get("falsifying_example"):
                 print(f"    example: {failure['falsifying_example'][:300]}")
             if failure.get("repro"):
                 print(f"    repro: {failure['repro'][:300]}")
-        print(f"  replay: BRIDGECHECK_PROFILE={args.profile} python -m pytest '{nodeid}' --hypothesis-seed={seen[0][0]}")
+        print(f"  replay: BRIDGECHECK_PROFILE={args.profile} python -m pytest '{nodeid}' "
+              f"--hypothesis-seed={seen[0][0]}")
     if broken:
         print(f"{broken} run(s) did not complete (no report, or an incomplete one)")
     return 1

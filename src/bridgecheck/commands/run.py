@@ -17,6 +17,7 @@ interrupt reaches it once, through this process, so it can stop cleanly and keep
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -37,7 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", default=None, type=checks.profile,
                         help="Hypothesis profile: dev (default), ci, thorough")
     parser.add_argument("-o", "--output", default=None, metavar="REPORT",
-                        help="report path (default: reports/local/<torch>-<numpy>.json in the clone, or in the current folder)")
+                        help="report path (default: reports/local/<torch>-<numpy>.json in the clone, "
+                              "or in the current folder)")
     parser.add_argument("--no-census", action="store_true", help="skip the behaviour census")
     parser.set_defaults(accepts_extra=True)
 
@@ -99,6 +101,7 @@ def launch(cmd: list[str], cwd: Path, env: dict) -> tuple[int, bool]:
     closed = False
     try:
         if relay:
+            assert proc.stdout is not None  # stdout=PIPE when relaying
             out = sys.stdout.buffer
             while chunk := os.read(proc.stdout.fileno(), 65536):
                 if closed:
@@ -120,10 +123,8 @@ def launch(cmd: list[str], cwd: Path, env: dict) -> tuple[int, bool]:
 
 
 def _signal_group(pgid: int, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def gpu_mode(requested: bool) -> bool:

@@ -7,4 +7,11 @@ applied by replacing one public function (``torch.from_numpy``, ``torch.Tensor.n
 which were killed (a property failed), which survived (the suite passed: a gap in the
 properties) and which do not apply to the installed versions. ``bridgecheck mutants`` is the
 command.
+
+Dependencies run one way: ``registry`` (what a mutant is, the table, the applied one) at the
+bottom; ``catalogue`` and ``operations`` register into it; ``apply`` and ``runner`` read it.
+The two mutant modules are imported here, in this order, so the table is complete (and in the
+same order) wherever any module of the package is imported.
 """
+
+from bridgecheck.mutants import catalogue, operations  # noqa: F401 - they register their mutants

@@ -21,20 +21,15 @@ from __future__ import annotations
 import importlib
 import json
 import os
-from pathlib import Path
 
 import pytest
 
-from bridgecheck.mutants.catalogue import CATALOGUE, Mutant, NotApplicable
+from bridgecheck.mutants.registry import APPLIED, CATALOGUE, MUTANT_ENV, Mutant, NotApplicable
 from bridgecheck.outputs import write_atomic
 
-MUTANT_ENV = "BRIDGECHECK_MUTANT"
 REPORT_ENV = "BRIDGECHECK_MUTANT_REPORT"
 NOT_APPLICABLE_EXIT = 17
-SITE_DIR = Path(__file__).parent / "site"
 _PROFILE = "bridgecheck-mutant"
-
-_applied: dict[str, Mutant] = {}
 
 
 def _resolve(target: str):
@@ -52,10 +47,10 @@ def _resolve(target: str):
 
 def apply(name: str) -> Mutant:
     """Replace the mutant's target in this process (once; later calls do nothing)."""
-    if name in _applied:
-        return _applied[name]
-    if _applied:
-        raise RuntimeError(f"mutant {next(iter(_applied))} is already applied; one per process")
+    if name in APPLIED:
+        return APPLIED[name]
+    if APPLIED:
+        raise RuntimeError(f"mutant {next(iter(APPLIED))} is already applied; one per process")
     try:
         mutant = CATALOGUE[name]
     except KeyError:
@@ -66,9 +61,9 @@ def apply(name: str) -> Mutant:
     replacement.__name__ = attr
     replacement.__qualname__ = f"{getattr(owner, '__name__', '')}.{attr}"
     replacement.__doc__ = f"MUTANT {name}: {mutant.description}"
-    replacement.__wrapped__ = original
+    replacement.__wrapped__ = original  # type: ignore[attr-defined]  # as functools.wraps would set it
     setattr(owner, attr, replacement)
-    _applied[name] = mutant
+    APPLIED[name] = mutant
     return mutant
 
 
@@ -121,6 +116,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from hypothesis import Phase, settings
 
     current = settings.default
+    assert current is not None, "Hypothesis always has a default settings object"
     settings.register_profile(_PROFILE, parent=current, phases=[p for p in current.phases if p != Phase.shrink])
     settings.load_profile(_PROFILE)
 

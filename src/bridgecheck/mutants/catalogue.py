@@ -1,6 +1,6 @@
 """The catalogue of mutants: realistic regressions of the bridge, one public function each.
 
-A mutant is registered by decorating ``make(original) -> replacement``::
+A mutant is registered (into ``registry.CATALOGUE``) by decorating ``make(original) -> replacement``::
 
     @mutant("torch.from_numpy", shows="not shares(a := np.arange(3.0), torch.from_numpy(a))")
     def from_numpy_copies(from_numpy):
@@ -30,47 +30,14 @@ and pass everything else to the original, so the library's own uses of torch (``
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import torch
 
 from bridgecheck.contract import observe
 from bridgecheck.memory import shares_memory
-
-
-class NotApplicable(Exception):
-    """The mutant cannot be applied to the installed torch/numpy (said why)."""
-
-
-@dataclass(frozen=True)
-class Mutant:
-    name: str
-    target: str
-    description: str
-    make: Callable[[Callable], Callable]
-    shows: str
-    first: tuple[str, ...] = ()
-
-
-CATALOGUE: dict[str, Mutant] = {}
-
-
-def mutant(target: str, *, shows: str, first: str | tuple[str, ...] = ()):
-    """Register the decorated ``make(original) -> replacement`` (see the module docstring)."""
-
-    def register(make: Callable) -> Callable:
-        name = make.__name__.replace("_", "-")
-        if name in CATALOGUE:
-            raise ValueError(f"duplicate mutant {name!r}")
-        description = " ".join((inspect.getdoc(make) or "").split())
-        first_ = (first,) if isinstance(first, str) else tuple(first)
-        CATALOGUE[name] = Mutant(name, target, description, make, shows, first_)
-        return make
-
-    return register
-
+from bridgecheck.mutants.registry import APPLIED, MUTANT_ENV, SITE_DIR, NotApplicable, mutant
 
 # --- names for ``shows`` and for the wrappers -----------------------------------------------
 
@@ -104,12 +71,10 @@ def fresh_warnings(code: str) -> list[str]:
     import subprocess
     import sys
 
-    from bridgecheck.mutants import apply
-
-    env = {k: v for k, v in os.environ.items() if k != apply.MUTANT_ENV}
-    env["PYTHONPATH"] = os.pathsep.join([str(apply.SITE_DIR), *sys.path])
-    if apply._applied:
-        env[apply.MUTANT_ENV] = next(iter(apply._applied))
+    env = {k: v for k, v in os.environ.items() if k != MUTANT_ENV}
+    env["PYTHONPATH"] = os.pathsep.join([str(SITE_DIR), *sys.path])
+    if APPLIED:
+        env[MUTANT_ENV] = next(iter(APPLIED))
     out = subprocess.run([sys.executable, "-c", _FRESH, code], capture_output=True, text=True, env=env, timeout=300)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -259,7 +224,8 @@ def from_numpy_refuses_uint16(from_numpy):
     def mutated(a):
         if _array(a) and a.dtype == np.uint16:
             raise TypeError("can't convert np.ndarray of type numpy.uint16. The only supported types are: "
-                            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
+                            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
+                            "uint8, and bool.")
         return from_numpy(a)
 
     return mutated
@@ -340,7 +306,8 @@ def asarray_negative_strides_raise_runtime_error(asarray):
 
 
 @mutant("torch.from_numpy",
-        shows="'multiple' not in str(observe(torch.from_numpy, np.lib.stride_tricks.as_strided(np.zeros(4), (2,), (3,))).exc)",
+        shows="'multiple' not in "
+              "str(observe(torch.from_numpy, np.lib.stride_tricks.as_strided(np.zeros(4), (2,), (3,))).exc)",
         first="test_refuses_strides_off_the_item_grid[torch.from_numpy()]")
 def from_numpy_rewords_stride_error(from_numpy):
     """torch.from_numpy's error for strides off the item grid loses its documented wording."""
@@ -744,7 +711,8 @@ def array_copies(array):
     return _changing_result(array, lambda a: np.array(a, copy=True))
 
 
-@mutant("torch.Tensor.tolist", shows="torch.tensor([True]).tolist() == [1] and type(torch.tensor([True]).tolist()[0]) is int",
+@mutant("torch.Tensor.tolist",
+        shows="torch.tensor([True]).tolist() == [1] and type(torch.tensor([True]).tolist()[0]) is int",
         first="test_tolist_nests_the_python_numbers")
 def tolist_bool_as_int(tolist):
     """Tensor.tolist() of a bool tensor gives ints instead of bools."""
@@ -788,8 +756,3 @@ def np_from_dlpack_ignores_copy(from_dlpack):
 def dlpack_exports_requires_grad(dlpack):
     """Tensor.__dlpack__ exports tensors that require grad instead of refusing them."""
     return _changing_input(dlpack, lambda t: t.detach(), when=lambda t: t.requires_grad)
-
-
-# --- operations across the bridge: a module of their own, registered here -------------------
-
-from bridgecheck.mutants import operations as _operations  # noqa: E402,F401 - registers on import

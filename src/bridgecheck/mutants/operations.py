@@ -1,5 +1,5 @@
 """Mutants of the bridge in operations: NumPy scalars and arrays as operands, ufuncs on
-tensors, indexing (registered into ``catalogue.CATALOGUE``; same conventions as there).
+tensors, indexing (registered into ``registry.CATALOGUE``; the conventions are ``catalogue``'s).
 
 Each replaces one Tensor operator or method and changes only calls whose other operand comes
 from NumPy, so the library's own tensor arithmetic is untouched.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from bridgecheck.mutants.catalogue import mutant
+from bridgecheck.mutants.registry import mutant
 
 _INT64_MAX = 2**63 - 1
 
@@ -57,8 +57,11 @@ def mul_numpy_scalar_drops_requires_grad(mul):
         first="test_numpy_scalar_operand_acts_as_a_python_number[+]")
 def add_numpy_integer_widens(add):
     """t + np.int64(1) on a small integer tensor gives int64: NumPy integers promote like 1-element tensors."""
-    return _numpy_other(add, lambda out, t, s: out.to(torch.promote_types(out.dtype, torch.from_numpy(np.asarray(s)).dtype)),
-                        when=lambda t, s: isinstance(s, np.integer) and not t.dtype.is_floating_point and not t.dtype.is_complex)
+    return _numpy_other(
+        add,
+        lambda out, t, s: out.to(torch.promote_types(out.dtype, torch.from_numpy(np.asarray(s)).dtype)),
+        when=lambda t, s: isinstance(s, np.integer) and not t.dtype.is_floating_point and not t.dtype.is_complex,
+    )
 
 
 @mutant("torch.Tensor.__rsub__", shows="(np.float32(3) - torch.ones(1)).item() == -2",
@@ -168,7 +171,8 @@ def array_detaches_requires_grad(array):
 # --- tensor <-> ndarray operators (conformance/test_ops_mixed.py) ----------------------------
 
 
-@mutant("torch.Tensor.__mul__", shows="(torch.ones(2, dtype=torch.int64) * np.ones(2, np.float32)).dtype == torch.float32",
+@mutant("torch.Tensor.__mul__",
+        shows="(torch.ones(2, dtype=torch.int64) * np.ones(2, np.float32)).dtype == torch.float32",
         first="test_operator_with_ndarray_grid[*]")
 def mul_ndarray_uses_torch_promotion(mul):
     """t * a converts the array and promotes like torch (int64 x float32 gives float32, NumPy float64)."""
@@ -186,14 +190,20 @@ def eq_ndarray_falls_back_to_identity(eq):
         first="test_deviation_witness[tensor-ne-ndarray-is-a-python-bool]")
 def ne_ndarray_elementwise(ne):
     """t != a is elementwise (upstream fixes tensor-ne-ndarray-is-a-python-bool)."""
-    return lambda self, other: torch.from_numpy(np.not_equal(self.numpy(force=True), other)) if isinstance(other, np.ndarray) else ne(self, other)
+    return lambda self, other: (
+        torch.from_numpy(np.not_equal(self.numpy(force=True), other))
+        if isinstance(other, np.ndarray)
+        else ne(self, other)
+    )
 
 
 @mutant("torch.Tensor.__radd__", shows="outcome(lambda: np.ones(2) + torch.ones(2)) == 'returned'",
         first="test_deviation_witness[ndarray-first-operator-declines-tensor]")
 def radd_accepts_ndarray(radd):
     """a + t computes instead of raising TypeError (upstream fixes ndarray-first-operator-declines-tensor)."""
-    return lambda self, other, *a, **k: np.add(other, self) if isinstance(other, np.ndarray) else radd(self, other, *a, **k)
+    return lambda self, other, *a, **k: (
+        np.add(other, self) if isinstance(other, np.ndarray) else radd(self, other, *a, **k)
+    )
 
 
 @mutant("torch.Tensor.__iadd__", shows="(t := torch.zeros(2)).__iadd__(np.ones(2, np.float32)) is t",
@@ -225,11 +235,14 @@ def getitem_numpy_int_array_as_mask(getitem):
     return mutated
 
 
-@mutant("torch.Tensor.__setitem__", shows="outcome(lambda: torch.zeros(4).__setitem__(slice(None), np.ones(4))) == 'returned'",
+@mutant("torch.Tensor.__setitem__",
+        shows="outcome(lambda: torch.zeros(4).__setitem__(slice(None), np.ones(4))) == 'returned'",
         first="test_deviation_witness[setitem-refuses-numpy-values]")
 def setitem_accepts_ndarray(setitem):
     """t[:] = ndarray stores the array's values (upstream fixes setitem-refuses-numpy-values)."""
-    return lambda self, index, value: setitem(self, index, torch.from_numpy(value) if isinstance(value, np.ndarray) else value)
+    return lambda self, index, value: setitem(
+        self, index, torch.from_numpy(value) if isinstance(value, np.ndarray) else value
+    )
 
 
 # --- sequences of NumPy values (conformance/test_ops_sequences.py) ---------------------------
@@ -241,7 +254,8 @@ def tensor_sequence_promotes_like_numpy(tensor):
     """torch.tensor([ndarray, ...]) stacks with np.array first, so dtypes promote like NumPy's."""
 
     def mutated(data, *args, **kwargs):
-        if isinstance(data, (list, tuple)) and any(isinstance(x, (np.ndarray, np.generic)) for x in data) and not args and not kwargs:
+        holds_numpy = isinstance(data, (list, tuple)) and any(isinstance(x, (np.ndarray, np.generic)) for x in data)
+        if holds_numpy and not args and not kwargs:
             return tensor(np.array(data))
         return tensor(data, *args, **kwargs)
 
@@ -251,7 +265,8 @@ def tensor_sequence_promotes_like_numpy(tensor):
 # --- the DataLoader path (conformance/test_ops_dataloader.py) --------------------------------
 
 
-@mutant("torch.utils.data.default_collate", shows="torch.utils.data.default_collate([np.float32(1)]).dtype == torch.float64",
+@mutant("torch.utils.data.default_collate",
+        shows="torch.utils.data.default_collate([np.float32(1)]).dtype == torch.float64",
         first="test_default_collate_keeps_numpy_scalar_dtype")
 def default_collate_widens_numpy_scalars(default_collate):
     """default_collate turns a batch of NumPy float scalars into float64 (collated as Python floats)."""
@@ -265,8 +280,11 @@ def default_collate_widens_numpy_scalars(default_collate):
     return mutated
 
 
-@mutant("torch.utils.data.default_convert", shows="not shares(a := np.arange(3.0), torch.utils.data.default_convert(a))",
+@mutant("torch.utils.data.default_convert",
+        shows="not shares(a := np.arange(3.0), torch.utils.data.default_convert(a))",
         first="test_default_convert_shares_the_array")
 def default_convert_copies(default_convert):
     """default_convert copies NumPy arrays (torch.tensor instead of torch.as_tensor)."""
-    return lambda data: torch.tensor(data) if isinstance(data, np.ndarray) and data.dtype.kind in "biufc" else default_convert(data)
+    return lambda data: (
+        torch.tensor(data) if isinstance(data, np.ndarray) and data.dtype.kind in "biufc" else default_convert(data)
+    )

@@ -26,12 +26,12 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
-from bridgecheck.mutants.apply import MUTANT_ENV, NOT_APPLICABLE_EXIT, REPORT_ENV, SITE_DIR
-from bridgecheck.mutants.catalogue import CATALOGUE, Mutant
+from bridgecheck.mutants.apply import NOT_APPLICABLE_EXIT, REPORT_ENV
+from bridgecheck.mutants.registry import CATALOGUE, MUTANT_ENV, SITE_DIR, Mutant
 from bridgecheck.outputs import write_atomic
 
 KILLED, SURVIVED, NOT_APPLICABLE, ERROR = "killed", "survived", "not applicable", "error"
@@ -101,14 +101,14 @@ def conformance_imported() -> bool:
 
 
 def prewarm() -> None:
-    """Import what every run needs, once, before forking."""
-    import hypothesis  # noqa: F401
-    import numpy  # noqa: F401
-    import pytest  # noqa: F401
-    import torch  # noqa: F401
+    """Import what every run needs, once, before forking (imported for the cache, not used)."""
+    import hypothesis  # noqa: F401 - see the docstring
+    import numpy  # noqa: F401 - see the docstring
+    import pytest  # noqa: F401 - see the docstring
+    import torch  # noqa: F401 - see the docstring
 
-    import bridgecheck.contract  # noqa: F401
-    import bridgecheck.strategies  # noqa: F401
+    import bridgecheck.contract
+    import bridgecheck.strategies  # noqa: F401 - see the docstring
 
 
 @dataclass
@@ -210,7 +210,8 @@ def run(
     fresh = fresh or conformance_imported()
     if not fresh:
         prewarm()
-    queue, running, results = list(mutants), {}, {}
+    queue, results = list(mutants), {}
+    running: dict[int, _Child] = {}
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         while queue or running:
@@ -224,11 +225,11 @@ def run(
                         os.kill(child.pid, 9)
                 time.sleep(0.02)
                 continue
-            child = running.pop(pid, None)
-            if child is None:
+            finished = running.pop(pid, None)
+            if finished is None:
                 continue
-            result = _finish(child, status, keep_logs)
-            results[child.mutant.name] = result
+            result = _finish(finished, status, keep_logs)
+            results[finished.mutant.name] = result
             if progress:
                 progress(result)
     finally:
@@ -263,7 +264,8 @@ def markdown(results: list[Result]) -> str:
     for r in results:
         m = CATALOGUE.get(r.name)
         killer = r.killer.removeprefix("conformance/")
-        cells = [f"`{r.name}`", m.description if m else "", r.verdict, f"{r.seconds:.1f} s", f"`{killer}`" if killer else ""]
+        cells = [f"`{r.name}`", m.description if m else "", r.verdict, f"{r.seconds:.1f} s",
+                 f"`{killer}`" if killer else ""]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(rows) + "\n"
 

@@ -53,7 +53,7 @@ def _torch_info() -> tuple[dict[str, Any], list[str]]:
 def _numpy_info() -> dict[str, Any]:
     try:
         import numpy
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - recorded in the report, as for torch
         return {"version": None, "error": f"{type(exc).__name__}: {exc}"}
     return {"version": numpy.__version__}
 
@@ -62,9 +62,10 @@ def _hypothesis_info(seed: Any) -> dict[str, Any]:
     try:
         import hypothesis
         from hypothesis import settings
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - the report is written without Hypothesis' settings
         return {"version": None, "profile": None, "seed": None}
     current = settings.default
+    assert current is not None, "Hypothesis always has a default settings object"
     return {
         "version": hypothesis.__version__,
         "profile": settings.get_current_profile_name(),

@@ -7,7 +7,9 @@ exception object exists; the result is plain data attached to the test report's
 
 from __future__ import annotations
 
+import builtins
 import re
+import sys
 
 from bridgecheck import contract
 
@@ -22,9 +24,9 @@ MESSAGE_CHARS = 2000
 EXAMPLE_PREFIXES = ("Falsifying example", "Failing test case")
 
 
-try:
-    _GROUP = BaseExceptionGroup  # Python >= 3.11
-except NameError:  # Python 3.10: Hypothesis and pytest raise the exceptiongroup backport's
+if sys.version_info >= (3, 11):
+    _GROUP = builtins.BaseExceptionGroup
+else:  # Python 3.10: Hypothesis and pytest raise the exceptiongroup backport's
     from exceptiongroup import BaseExceptionGroup as _GROUP
 
 
@@ -76,9 +78,8 @@ def describe(exc: BaseException, phase: str) -> dict:
     # @reproduce_failure line) as notes: to each leaf of a group, or to the lone exception.
     for holder in [exc, *leaves]:
         for note in _notes(holder):
-            if note.startswith(EXAMPLE_PREFIXES) or "reproduce_failure" in note:
-                if note not in examples:
-                    examples.append(note)
+            if (note.startswith(EXAMPLE_PREFIXES) or "reproduce_failure" in note) and note not in examples:
+                examples.append(note)
     # The example first, the blob after: Hypothesis may attach them in either order (in CI,
     # print_blob is on and its note can come first).
     examples.sort(key=lambda note: not note.startswith(EXAMPLE_PREFIXES))

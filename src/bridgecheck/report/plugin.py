@@ -17,6 +17,7 @@ import json
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -25,6 +26,9 @@ from bridgecheck.outputs import check_file, write_atomic
 from bridgecheck.report import env as environment
 from bridgecheck.report import failure as failures
 from bridgecheck.report.schema import OUTCOMES, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from bridgecheck.census.sweep import Job
 
 DEVIATIONS_KEY = "bridgecheck_deviations"  # written by bridgecheck.pytest_plugin
 FAILURE_KEY = "bridgecheck_failure"
@@ -175,7 +179,7 @@ class Reporter:
         self.collector = Collector()
         self.started = time.time()
         self.written: tuple[Path, dict] | None = None
-        self.census_job = None
+        self.census_job: Job | None = None
         self.census_error: str | None = None
         self.worker_environment: dict | None = None
         self.kept: Path | None = None
@@ -223,7 +227,8 @@ class Reporter:
             # execnet refuses types such as torch's TorchVersion, and a worker that fails here
             # is restarted by xdist over and over.
             described = environment.collect(config.getoption("hypothesis_seed", None))
-            config.workeroutput[ENVIRONMENT_KEY] = json.dumps(described, default=str)
+            config.workeroutput[ENVIRONMENT_KEY] = json.dumps(  # type: ignore[attr-defined]  # xdist sets it on workers
+                described, default=str)
             return
         path = Path(config.invocation_params.dir, target)
         if self.interrupted or (path.exists() and not self.collector.complete(exitstatus)):

@@ -4,7 +4,6 @@ each known deviation and each failure with its reproduction, then the census in 
 from __future__ import annotations
 
 import re
-
 from collections import Counter
 
 from bridgecheck.census import signature as sig

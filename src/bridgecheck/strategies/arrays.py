@@ -103,7 +103,7 @@ def _array_case(draw, dtypes, layouts, sizes, shape, elements) -> ArrayCase:
         shape = _sized_shape(draw, layout, sizes)
     else:
         shape = drawn_shape(draw, shape, 32)
-        usable = [l for l in usable if shape_fits(l, shape)]
+        usable = [lay for lay in usable if shape_fits(lay, shape)]
         if not usable:
             reject()  # a drawn shape no requested layout of this dtype can take
         layout = draw(sampled(tuple(usable)), label="layout")
@@ -168,16 +168,16 @@ def arrays(
         if layouts is not None:
             raise InvalidArgument("layout odd-byte-strides reads its elements at byte offsets between the "
                                   "drawn ones, so it cannot take elements=; leave it out of layouts")
-        chosen = tuple(l for l in chosen if l != "odd-byte-strides")
+        chosen = tuple(lay for lay in chosen if lay != "odd-byte-strides")
     if isinstance(shape, tuple):
-        fitting = [l for l in chosen if shape_fits(l, shape)]
+        fitting = [lay for lay in chosen if shape_fits(lay, shape)]
         if not fitting:
             raise InvalidArgument(
                 f"no layout in {list(chosen)} takes shape={shape!r} (see LAYOUT_DIMS; memmap and "
                 "unaligned need elements, size1-odd-strides a side of 1, odd-byte-strides a side >= 2)"
             )
     else:
-        fitting = [l for l in chosen if shape is not None or fits_sizes(l, *sizes)]
+        fitting = [lay for lay in chosen if shape is not None or fits_sizes(lay, *sizes)]
         if not fitting:
             min_dims, max_dims, min_side, max_side = sizes
             raise InvalidArgument(
@@ -247,6 +247,8 @@ def numpy_scalars(dtype: np.dtype | str | st.SearchStrategy[np.dtype] | None = N
     return Called(_scalar_case(dtypes.map(lambda d: d.newbyteorder("="))), "numpy_scalars", dict(dtype=dtype))
 
 
-def plain_numpy_scalars(dtype: np.dtype | str | st.SearchStrategy[np.dtype] | None = None) -> st.SearchStrategy[np.generic]:
+def plain_numpy_scalars(
+    dtype: np.dtype | str | st.SearchStrategy[np.dtype] | None = None,
+) -> st.SearchStrategy[np.generic]:
     """The ``np.generic`` values of ``numpy_scalars(dtype)`` themselves."""
     return Called(numpy_scalars(dtype).map(lambda case: case.value), "plain_numpy_scalars", dict(dtype=dtype))

@@ -35,7 +35,7 @@ LAYOUT_DIMS: dict[str, tuple[int, int]] = {
 }
 LAYOUTS: tuple[str, ...] = tuple(LAYOUT_DIMS)
 REFUSED_LAYOUTS: tuple[str, ...] = ("negative-step", "byteswapped", "odd-byte-strides")
-ACCEPTED_LAYOUTS: tuple[str, ...] = tuple(l for l in LAYOUTS if l not in REFUSED_LAYOUTS)
+ACCEPTED_LAYOUTS: tuple[str, ...] = tuple(lay for lay in LAYOUTS if lay not in REFUSED_LAYOUTS)
 
 #: Layouts a dtype of the kinds in ``_ODD_KINDS`` can take (object arrays must not be
 #: strided by hand, strings, records and datetimes don't need every layout to be refused).
@@ -46,11 +46,12 @@ _ODD_KINDS = "OUSVMm"
 
 def layouts_for(dtype: np.dtype, layouts: Collection[str]) -> list[str]:
     """The members of ``layouts`` that make sense for ``dtype``."""
-    out = [l for l in layouts if dtype.kind not in _ODD_KINDS or l in _ODD_KIND_LAYOUTS]
+    out = [lay for lay in layouts if dtype.kind not in _ODD_KINDS or lay in _ODD_KIND_LAYOUTS]
     if dtype.itemsize == 1 or dtype.kind in "OUSV":
-        out = [l for l in out if l not in ("byteswapped", "unaligned", "odd-byte-strides")]  # no order, always aligned
+        # no byte order, always aligned
+        out = [lay for lay in out if lay not in ("byteswapped", "unaligned", "odd-byte-strides")]
     if not dtype.isnative:
-        out = [l for l in out if l not in ("byteswapped", "memmap", "unaligned")]
+        out = [lay for lay in out if lay not in ("byteswapped", "memmap", "unaligned")]
     return out
 
 
@@ -179,9 +180,8 @@ def fits_sizes(layout: str, min_dims: int, max_dims: int, min_side: int, max_sid
         return False
     if layout == "size1-odd-strides" and min_side > 1:
         return False  # needs an axis of length 1
-    if layout == "odd-byte-strides" and max_side < 2:
-        return False  # an off-grid stride only shows between two elements
-    return True
+    # an off-grid stride only shows between two elements
+    return not (layout == "odd-byte-strides" and max_side < 2)
 
 
 def shape_fits(layout: str, shape: tuple[int, ...]) -> bool:

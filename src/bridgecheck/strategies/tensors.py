@@ -151,9 +151,8 @@ def _feasible(dtypes, views, grads, devices, layouts, min_dims, max_dims) -> dic
                 for ndim in range(max(lo, min_dims), min(hi, max_dims) + 1):
                     for view in _views_for(dtype, ndim, layout, views):
                         for grad in states:
-                            combos.append(
-                                {"dtype": dtype, "layout": layout, "device": device, "ndim": ndim, "view": view, "grad": grad}
-                            )
+                            combos.append({"dtype": dtype, "layout": layout, "device": device,
+                                           "ndim": ndim, "view": view, "grad": grad})
     tables: dict[str, dict] = {}
     for name, order in ORDERS.items():
         table: dict = {}
@@ -237,7 +236,8 @@ def _tensor_case(draw, tables, max_side, shape, elements) -> TensorCase:
         data = _small_ints(data)
     else:
         to_hex = _torch_hex(dtype) if elements is not None else None
-        data, repeat = draw_data(draw, _numpy_kind(dtype), torch_name(dtype), dtype.itemsize, base_count, elements, to_hex)
+        data, repeat = draw_data(draw, _numpy_kind(dtype), torch_name(dtype), dtype.itemsize, base_count,
+                                 elements, to_hex)
     recipe.update(data=data, view=view, grad=grad, device=device, layout=layout)
     if repeat:
         recipe["repeat"] = True
@@ -292,7 +292,8 @@ def tensors(
         raise InvalidArgument("pass dtype= or its older spelling dtypes=, not both")
     if isinstance(dtype, torch.dtype):
         dtype = (dtype,)
-    for name, given in (("dtypes", dtypes), ("views", views), ("grads", grads), ("devices", devices), ("layouts", layouts)):
+    plural = {"dtypes": dtypes, "views": views, "grads": grads, "devices": devices, "layouts": layouts}
+    for name, given in plural.items():
         if isinstance(given, (str, torch.dtype)):
             raise InvalidArgument(f"{name}={given!r} is one value; pass a collection: {name}=[{given!r}]")
     if isinstance(dtype, str):
@@ -359,4 +360,5 @@ def exportable_tensors(
         tuple(NUMPY_TO_TORCH.values()), views=PLAIN_VIEWS, grads=grads,
         devices=("cpu",), layouts=("strided",), **kwargs,
     )
-    return Called(inner, "exportable_tensors", dict(grads=None if grads == ("plain", "detached", "inference") else grads, **kwargs))
+    shown_grads = None if grads == ("plain", "detached", "inference") else grads
+    return Called(inner, "exportable_tensors", dict(grads=shown_grads, **kwargs))
