@@ -895,13 +895,6 @@ def _():
     return outcome(lambda: np.uint64(2 ** 64 - 1) / t, lambda r: f"ok: {type(r).__name__} {r.dtype}")
 
 
-@probe("op.booltensor_and_np_bool")
-def _():
-    """A NumPy bool operand of a bitwise operator (read as a float scalar)."""
-    t = torch.tensor([False, True])
-    return outcome(lambda: t & np.True_, lambda r: f"ok: {type(r).__name__} {r.dtype}")
-
-
 @probe("op.bool_tensor_and_np_bool")
 def _():
     """A NumPy bool as a bitwise operand: read as a float scalar, which no bitwise kernel takes
